@@ -1,0 +1,74 @@
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <csignal>
+#include <pthread.h>
+
+#include "actors/runtime.hpp"
+#include "app/commands.hpp"
+#include "config/settings_loader.hpp"
+#include "net/api_routes.hpp"
+#include "net/http_metrics.hpp"
+#include "net/http_server.hpp"
+#include "net/router.hpp"
+
+namespace salon::app {
+namespace {
+
+// Blocks SIGINT and SIGTERM in this thread before any other starts, so every thread inherits
+// the mask and only sigwait below sees them.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+int serve(const config::settings& settings) {
+  sigset_t stop_signals = block_stop_signals();
+  spdlog::info("salon-phone {} starting", SALON_VERSION);
+  for (const auto& line : config::describe_settings(settings)) spdlog::info("setting {}", line);
+  if (settings.database_url.empty()) {
+    spdlog::error("DATABASE_URL is not set: the server needs PostgreSQL");
+    return 2;
+  }
+  if (settings.twilio_auth_token.empty()) {
+    spdlog::warn("TWILIO_AUTH_TOKEN is not set: Twilio webhook signatures are NOT checked");
+  }
+  if (settings.admin_api_key.empty()) {
+    spdlog::warn("ADMIN_API_KEY is not set: /shops, /shop/... and /admin/... answer 503");
+  }
+
+  actors::runtime runtime(settings);
+  net::http_metrics metrics;
+  net::router router;
+  net::add_api_routes(router, {settings, runtime, metrics, std::chrono::steady_clock::now()});
+
+  net::server_options options;
+  options.bind_address = settings.bind_address;
+  options.port = settings.port;
+  options.io_threads = settings.io_threads;
+  options.body_limit = settings.max_body_bytes;
+  net::http_server server(options, router, metrics);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}:{}: {}", settings.bind_address, settings.port, e.what());
+    return 1;
+  }
+  spdlog::info("listening on http://{}:{}", settings.bind_address, server.port());
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  spdlog::info("{} received: stopping", received == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();
+  runtime.stop();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace salon::app
