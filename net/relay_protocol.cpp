@@ -1,5 +1,6 @@
 #include "net/relay_protocol.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -170,6 +171,21 @@ std::string serialize(const ordered_json& frame) {
   return frame.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
+// Plain ASCII (most tokens) is copied as is; anything else goes through the JSON library.
+void append_json_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x7F && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  out.push_back('"');
+  out += text;
+  out.push_back('"');
+}
+
 }  // namespace
 
 std::string_view to_string(bad_frame_kind kind) noexcept {
@@ -215,11 +231,22 @@ inbound_frame parse_inbound_frame(std::string_view text) {
 }
 
 std::string text_frame(std::string_view token, bool last, const text_options& options) {
-  ordered_json frame{{"type", "text"}, {"token", token}, {"last", last}};
-  if (!options.lang.empty()) frame["lang"] = options.lang;
-  if (options.interruptible) frame["interruptible"] = *options.interruptible;
-  if (options.preemptible) frame["preemptible"] = *options.preemptible;
-  return serialize(frame);
+  // The hot path of every reply, so written by hand rather than through a JSON object.
+  std::string frame = R"({"type":"text","token":)";
+  append_json_string(frame, token);
+  frame += last ? R"(,"last":true)" : R"(,"last":false)";
+  if (!options.lang.empty()) {
+    frame += R"(,"lang":)";
+    append_json_string(frame, options.lang);
+  }
+  if (options.interruptible) {
+    frame += *options.interruptible ? R"(,"interruptible":true)" : R"(,"interruptible":false)";
+  }
+  if (options.preemptible) {
+    frame += *options.preemptible ? R"(,"preemptible":true)" : R"(,"preemptible":false)";
+  }
+  frame.push_back('}');
+  return frame;
 }
 
 std::string end_frame(const std::map<std::string, std::string>& handoff_data) {
