@@ -1,0 +1,103 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "db/records.hpp"
+
+namespace salon::db {
+
+struct connection_options {
+  // Prepared statements need a session that lasts: a direct connection or Supabase's session
+  // pooler (port 5432). Behind a transaction-mode pooler (PgBouncer, Supabase port 6543) turn
+  // them off; statements are then sent with parameters but unprepared.
+  bool prepared_statements = true;
+  // Added to the URL as connect_timeout unless it names one.
+  std::chrono::seconds connect_timeout{5};
+  // Set per session; zero leaves the server's default.
+  std::chrono::milliseconds statement_timeout{30'000};
+};
+
+// One PostgreSQL session, used by one thread at a time (a persistence worker owns one).
+//
+// Connects lazily on first use. When the session breaks (server restart, network), a call
+// reconnects once and runs again; every write here is idempotent, so running it again is safe.
+//
+// Errors: throws unavailable when the database cannot be reached, query_error for anything else
+// the database refuses (see errors.hpp). Outcomes the caller must handle (slot taken, shop not
+// found, phone number owned by another shop) are return values. ping() never throws.
+class connection {
+ public:
+  explicit connection(std::string database_url, connection_options options = {});
+  ~connection();
+
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  // True when a round trip to the database works (connecting first when needed).
+  bool ping() noexcept;
+
+  // True while a session is open; false before first use and after a failure.
+  bool is_connected() const noexcept;
+
+  // ---- shops (reads) ----
+
+  std::vector<shop_summary> list_shops();
+  // The shop with its salon_info, active services, active stylists and facts.
+  std::optional<shop> load_shop(int location_id);
+  // The location id of a shop given its uuid; empty when unknown or not a uuid.
+  std::optional<int> find_location_id(const std::string& shop_id);
+  // Every phone number stored on a profile with the location it reaches.
+  std::vector<phone_route> load_phone_routes();
+  // Active (booked, completed) appointments of the shop overlapping [from, until).
+  std::vector<booked_slot> load_appointment_book(const std::string& shop_id, time_point from,
+                                                 time_point until);
+
+  // ---- shops (writes) ----
+
+  // Creates or updates the shop with record.profile.location_id so that what is stored matches
+  // the record: profile, salon_info (left as it is when record.salon is empty), services and
+  // stylists (matched by id, else by name case-insensitively; ones missing from the record are
+  // marked inactive, never deleted, because appointments point at them) and facts (ones missing
+  // are deleted). One transaction. Returns phone_taken, changing nothing, when the phone number
+  // belongs to another location.
+  save_shop_result save_shop(const shop& record);
+
+  // ---- calls ----
+
+  // Applies a batch of call-log writes in one transaction, each under its own savepoint so that
+  // one entry the database refuses does not lose the others. Results are in entry order.
+  std::vector<call_log_write> write_call_log(std::span<const call_log_entry> entries);
+  call_log_write record_call_started(const call_started& call);
+  call_log_write settle_call(const call_settlement& settlement);
+  // Idempotent; never moves a final status back; ignores callbacks older than the applied one.
+  call_log_write apply_status_callback(const call_status_update& update);
+  std::optional<call_record> load_call(const std::string& call_sid);
+
+  // ---- appointments ----
+
+  // Stores a booked (or pending) appointment. taken when an active appointment of the same
+  // resource overlaps (the exclusion constraint decides). Passing the same id again returns
+  // booked without storing twice. With a call_sid and status booked, the call's outcome becomes
+  // booked.
+  booking_outcome insert_appointment(const appointment& request);
+  booking_outcome reschedule_appointment(const std::string& appointment_id, time_point starts_at,
+                                         time_point ends_at,
+                                         std::optional<std::string> resource = std::nullopt);
+  cancel_result cancel_appointment(const std::string& appointment_id);
+  std::optional<appointment> load_appointment(const std::string& appointment_id);
+  // A caller's booked or pending appointments at the shop ending after from, soonest first.
+  std::vector<appointment> find_customer_appointments(const std::string& shop_id,
+                                                      const std::string& customer_phone,
+                                                      time_point from);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace salon::db

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "db/migration.hpp"
+
+namespace salon::db {
+
+struct migration_report {
+  std::vector<std::string> applied;  // files this run applied, in order
+  std::vector<std::string> skipped;  // files already applied before this run
+  // Versions recorded in the database that this binary does not know (a newer binary ran).
+  std::vector<int> unknown_versions;
+};
+
+// Brings the database at database_url up to date with the embedded migrations.
+//
+// Holds a PostgreSQL advisory lock for the whole run, so concurrent runs (several nodes starting
+// at once) queue up and each file is applied exactly once. Each missing file runs in its own
+// transaction together with its schema_migrations row. Before applying anything, every applied
+// file's recorded checksum is compared with the embedded one: a difference means the file was
+// edited after it was applied, and nothing runs.
+//
+// Throws unavailable when the database cannot be reached, migration_error (naming the file) when
+// a checksum differs or a file fails; files applied before the failing one stay applied.
+migration_report apply_migrations(const std::string& database_url);
+
+// The same with an explicit list (tests use their own files). Versions must be unique.
+migration_report apply_migrations(const std::string& database_url,
+                                  std::span<const migration> migrations);
+
+}  // namespace salon::db
