@@ -614,15 +614,18 @@ std::vector<call_log_write> connection::write_call_log(std::span<const call_log_
     std::vector<call_log_write> results;
     results.reserve(entries.size());
     pqxx::work tx(c);
+    // Plain SQL savepoints: pqxx 6's subtransaction does not open its savepoint before a
+    // prepared statement.
     for (const auto& entry : entries) {
-      pqxx::subtransaction savepoint(tx, "call_log_entry");
+      tx.exec("savepoint call_log_entry");
       try {
-        results.push_back(std::visit(
-            [&](const auto& write) { return impl_->write_entry(savepoint, write); }, entry));
-        savepoint.commit();
+        results.push_back(
+            std::visit([&](const auto& write) { return impl_->write_entry(tx, write); }, entry));
+        tx.exec("release savepoint call_log_entry");
       } catch (const pqxx::sql_error& e) {
         if (means_connection_lost(e.sqlstate())) throw;
-        savepoint.abort();
+        tx.exec("rollback to savepoint call_log_entry");
+        tx.exec("release savepoint call_log_entry");
         results.push_back({call_log_result::rejected, e.what()});
       }
     }
