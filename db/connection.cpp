@@ -309,23 +309,25 @@ struct connection::impl {
     if (session && session->is_open()) return *session;
     session.reset();
     auto fresh = std::make_unique<pqxx::connection>(url);
-    {
-      pqxx::nontransaction setup(*fresh);
-      setup.exec("set client_min_messages = warning");
-      if (options.statement_timeout.count() > 0)
-        setup.exec("set statement_timeout = " + std::to_string(options.statement_timeout.count()));
-    }
-    // pqxx 6 prepares on the server at first use; defining them here costs nothing.
-    if (options.prepared_statements)
+    if (!options.transaction_pooler) {
+      {
+        pqxx::nontransaction setup(*fresh);
+        setup.exec("set client_min_messages = warning");
+        if (options.statement_timeout.count() > 0)
+          setup.exec("set statement_timeout = " +
+                     std::to_string(options.statement_timeout.count()));
+      }
+      // pqxx 6 prepares on the server at first use; defining them here costs nothing.
       for (const auto& s : statements::all) fresh->prepare(s.name, s.sql);
+    }
     session = std::move(fresh);
     return *session;
   }
 
   template <class... Args>
   pqxx::result exec(pqxx::transaction_base& tx, const statement& s, Args&&... args) {
-    if (options.prepared_statements) return tx.exec_prepared(s.name, std::forward<Args>(args)...);
-    return tx.exec_params(s.sql, std::forward<Args>(args)...);
+    if (options.transaction_pooler) return tx.exec_params(s.sql, std::forward<Args>(args)...);
+    return tx.exec_prepared(s.name, std::forward<Args>(args)...);
   }
 
   // Runs body on an open session. A session that breaks under it is replaced once and body runs

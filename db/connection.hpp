@@ -12,13 +12,15 @@
 namespace salon::db {
 
 struct connection_options {
-  // Prepared statements need a session that lasts: a direct connection or Supabase's session
-  // pooler (port 5432). Behind a transaction-mode pooler (PgBouncer, Supabase port 6543) turn
-  // them off; statements are then sent with parameters but unprepared.
-  bool prepared_statements = true;
+  // Set when DATABASE_URL goes through a transaction-mode pooler (Supabase's port 6543,
+  // PgBouncer in transaction mode): consecutive statements may land on different server
+  // sessions, so nothing session-level is used. Statements are sent with parameters but
+  // unprepared, and no session settings (statement_timeout) are made. A direct connection or a
+  // session-mode pooler (Supabase's port 5432) keeps prepared statements.
+  bool transaction_pooler = false;
   // Added to the URL as connect_timeout unless it names one.
   std::chrono::seconds connect_timeout{5};
-  // Set per session; zero leaves the server's default.
+  // Set per session (not behind a transaction pooler); zero leaves the server's default.
   std::chrono::milliseconds statement_timeout{30'000};
 };
 

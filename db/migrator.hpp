@@ -23,6 +23,9 @@ struct migration_report {
 // file's recorded checksum is compared with the embedded one: a difference means the file was
 // edited after it was applied, and nothing runs.
 //
+// Needs a session of its own: a direct connection or a session-mode pooler. A URL on port 6543
+// (Supabase's transaction-mode pooler) is refused with migration_error.
+//
 // Throws unavailable when the database cannot be reached, migration_error (naming the file) when
 // a checksum differs or a file fails; files applied before the failing one stay applied.
 migration_report apply_migrations(const std::string& database_url);

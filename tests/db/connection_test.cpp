@@ -17,7 +17,7 @@ std::string unreachable_url() {
 }
 
 TEST(connection, an_unreachable_database_is_unavailable_and_ping_says_so) {
-  connection db(unreachable_url(), connection_options{true, std::chrono::seconds{2}, {}});
+  connection db(unreachable_url(), connection_options{false, std::chrono::seconds{2}, {}});
   EXPECT_FALSE(db.ping());
   EXPECT_FALSE(db.is_connected());
   EXPECT_THROW(db.load_shop(1), unavailable);
@@ -61,8 +61,8 @@ TEST_F(migrated_database_test, writes_survive_a_dropped_session_too) {
   EXPECT_TRUE(db.load_call("CA42").has_value());
 }
 
-TEST_F(migrated_database_test, works_without_prepared_statements) {
-  connection db(url(), connection_options{false, std::chrono::seconds{5}, {}});
+TEST_F(migrated_database_test, works_behind_a_transaction_pooler_without_prepared_statements) {
+  connection db(url(), connection_options{true, std::chrono::seconds{5}, {}});
   seed_demo_salon(db);
   const auto loaded = db.load_shop(1);
   ASSERT_TRUE(loaded.has_value());
@@ -72,7 +72,7 @@ TEST_F(migrated_database_test, works_without_prepared_statements) {
 
 TEST_F(migrated_database_test, a_slow_statement_is_cut_by_the_statement_timeout) {
   connection db(url(),
-                connection_options{true, std::chrono::seconds{5}, std::chrono::milliseconds{200}});
+                connection_options{false, std::chrono::seconds{5}, std::chrono::milliseconds{200}});
   // Holding a lock on profiles makes the next read wait past the timeout.
   pqxx::connection blocker(url());
   pqxx::work lock(blocker);

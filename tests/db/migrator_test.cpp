@@ -185,6 +185,14 @@ TEST_F(database_test, duplicate_versions_are_refused) {
   EXPECT_THROW(apply_migrations(url(), migrations), migration_error);
 }
 
+TEST(migrator, a_transaction_mode_pooler_is_refused_before_connecting) {
+  for (const char* url :
+       {"postgresql://postgres.ref:secret@aws-0-us-west-1.pooler.supabase.com:6543/postgres",
+        "postgresql://postgres@127.0.0.1:6543/postgres?sslmode=require",
+        "host=127.0.0.1 port=6543 dbname=postgres"})
+    EXPECT_THROW(apply_migrations(url), migration_error) << url;
+}
+
 TEST(migrator, an_unreachable_database_is_unavailable) {
   const auto url =
       "postgresql://postgres@127.0.0.1:" + std::to_string(testing::closed_loopback_port()) +
