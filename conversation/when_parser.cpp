@@ -561,7 +561,8 @@ class when_scanner {
                !is_count_word(word_at(clock_at + read->length)) && !prev_word(clock_at, "the") &&
                !prev_word(clock_at, "in") && !prev_word(clock_at, "is");
     }
-    if (w == "for" && !read->explicit_time) accept = false;
+    // "for 2 people" is a count; "book me for 3" is a time.
+    if (w == "for" && is_count_word(word_at(clock_at + read->length))) accept = false;
     if (!accept) return;
     const std::size_t end = clock_at + read->length;
     if (negated(start) || negated(clock_at)) {
