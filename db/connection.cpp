@@ -609,6 +609,19 @@ save_shop_result connection::save_shop(const shop& record) {
   });
 }
 
+void connection::replace_scraped_services(const std::string& shop_id,
+                                          const std::vector<scraped_service>& findings) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    impl_->exec(tx, statements::delete_scraped_services, shop_id);
+    for (const auto& f : findings)
+      impl_->exec(tx, statements::insert_scraped_service, shop_id, f.name, f.category,
+                  f.description, f.price_text, f.price_cents, f.price_max_cents, f.price_is_from,
+                  f.duration_minutes, f.source_url);
+    tx.commit();
+  });
+}
+
 // ---- calls ----------------------------------------------------------------------------------
 
 std::vector<call_log_write> connection::write_call_log(std::span<const call_log_entry> entries) {

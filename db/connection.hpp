@@ -68,6 +68,9 @@ class connection {
   // are deleted). One transaction. Returns phone_taken, changing nothing, when the phone number
   // belongs to another location.
   save_shop_result save_shop(const shop& record);
+  // Replaces the shop's scraped_services with findings (the latest scrape), in one transaction.
+  void replace_scraped_services(const std::string& shop_id,
+                                const std::vector<scraped_service>& findings);
 
   // ---- calls ----
 

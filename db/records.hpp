@@ -86,6 +86,19 @@ struct shop_fact {
   std::string value;
 };
 
+// One service as the website scraper read it, kept as evidence next to the catalog.
+struct scraped_service {
+  std::string name;
+  std::optional<std::string> category;
+  std::optional<std::string> description;
+  std::optional<std::string> price_text;  // as written: "$180 - $260"
+  std::optional<std::int64_t> price_cents;
+  std::optional<std::int64_t> price_max_cents;
+  bool price_is_from = false;
+  std::optional<int> duration_minutes;
+  std::optional<std::string> source_url;
+};
+
 // Everything GET /shop/{location_id}/config shows that lives in the database.
 struct shop {
   shop_profile profile;

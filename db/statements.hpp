@@ -153,6 +153,15 @@ inline constexpr statement delete_other_facts{"delete_other_facts", R"sql(
 delete from salon_static_data
 where shop_id = $1::uuid and key <> all(array(select jsonb_array_elements_text($2::jsonb))))sql"};
 
+inline constexpr statement delete_scraped_services{"delete_scraped_services", R"sql(
+delete from scraped_services where shop_id = $1::uuid)sql"};
+
+inline constexpr statement insert_scraped_service{"insert_scraped_service", R"sql(
+insert into scraped_services (shop_id, name, category, description, price_text, price_cents,
+                              price_max_cents, price_is_from, duration_minutes, source_url)
+values ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::bigint, $7::bigint, $8::boolean,
+        $9::integer, $10::text))sql"};
+
 // ---- calls ----------------------------------------------------------------------------------
 // Every call write is an upsert on call_sid that leaves the row the same whatever order the
 // writes arrive in and however often: the webhook, the call actor's settlement and Twilio's
@@ -327,6 +336,8 @@ inline constexpr statement all[] = {
     retire_other_stylists,
     upsert_fact,
     delete_other_facts,
+    delete_scraped_services,
+    insert_scraped_service,
     record_call_started,
     settle_call,
     apply_status_callback,

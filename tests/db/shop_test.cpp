@@ -214,6 +214,39 @@ TEST_F(shop_test, a_phone_number_of_another_location_is_refused) {
   EXPECT_FALSE(db.load_shop(2).has_value());
 }
 
+TEST_F(shop_test, scraped_services_are_replaced_by_the_latest_scrape) {
+  connection db(url());
+  const auto shop_id = seed_demo_salon(db).shop_id;
+  scraped_service balayage;
+  balayage.name = "Balayage";
+  balayage.price_text = "$180 - $260";
+  balayage.price_cents = 18000;
+  balayage.price_max_cents = 26000;
+  balayage.duration_minutes = 180;
+  balayage.source_url = "https://studionine.example/services.html";
+  scraped_service mystery;
+  mystery.name = "Mystery Treatment ✨";
+  db.replace_scraped_services(shop_id, {balayage, mystery});
+  db.replace_scraped_services(shop_id, {balayage, mystery});
+  EXPECT_EQ(count("select count(*) from scraped_services"), 2);
+  EXPECT_EQ(count("select count(*) from scraped_services where price_text = '$180 - $260' and "
+                  "price_max_cents = 26000 and duration_minutes = 180"),
+            1);
+
+  db.replace_scraped_services(shop_id, {});
+  EXPECT_EQ(count("select count(*) from scraped_services"), 0);
+
+  scraped_service negative = balayage;
+  negative.price_cents = -5;
+  try {
+    db.replace_scraped_services(shop_id, {balayage, negative});
+    ADD_FAILURE() << "a negative scraped price was accepted";
+  } catch (const query_error& e) {
+    EXPECT_EQ(e.sqlstate(), "23514");
+  }
+  EXPECT_EQ(count("select count(*) from scraped_services"), 0);
+}
+
 TEST_F(shop_test, invalid_shop_values_are_refused_by_the_database) {
   connection db(url());
   const auto expect_check_violation = [&](const shop& record, const char* what) {
