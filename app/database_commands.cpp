@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.hpp"
+#include "db/connection.hpp"
 #include "db/demo_seed.hpp"
 #include "db/migrator.hpp"
 
@@ -29,7 +30,8 @@ int seed_demo(const config::settings& settings) {
     return 2;
   }
   try {
-    db::seed_demo_salon(settings.database_url);
+    db::connection database(settings.database_url);
+    db::seed_demo_salon(database);
     spdlog::info("demo salon seeded: location 1, +18084826296, Studio Nine Hair & Color");
     return 0;
   } catch (const std::exception& e) {

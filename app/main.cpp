@@ -1,4 +1,5 @@
-// salon-phone: an AI receptionist for hair salons. `salon-phone --help` lists commands and settings.
+// salon-phone: an AI receptionist for hair salons. `salon-phone --help` lists commands and
+// settings.
 
 #include <fmt/format.h>
 
@@ -24,7 +25,9 @@ commands:
 Every setting is read from the environment variable, then from the flag, which wins:
 )";
 
-void print_help() { fmt::print("{}{}", usage, salon::config::settings_help()); }
+void print_help() {
+  fmt::print("{}{}", usage, salon::config::settings_help());
+}
 
 }  // namespace
 

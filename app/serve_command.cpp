@@ -1,16 +1,14 @@
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <csignal>
-#include <pthread.h>
 
 #include "actors/runtime.hpp"
 #include "app/commands.hpp"
 #include "config/settings_loader.hpp"
 #include "net/api_routes.hpp"
-#include "net/http_metrics.hpp"
 #include "net/http_server.hpp"
-#include "net/router.hpp"
 
 namespace salon::app {
 namespace {
@@ -44,20 +42,17 @@ int serve(const config::settings& settings) {
   }
 
   actors::runtime runtime(settings);
-  net::http_metrics metrics;
-  net::router router;
-  net::add_api_routes(router, {settings, runtime, metrics, std::chrono::steady_clock::now()});
-
-  net::server_options options;
+  net::http_server_options options;
   options.bind_address = settings.bind_address;
   options.port = settings.port;
-  options.io_threads = settings.io_threads;
+  options.io_threads = static_cast<unsigned>(settings.io_threads);
   options.body_limit = settings.max_body_bytes;
-  net::http_server server(options, router, metrics);
-  try {
-    server.start();
-  } catch (const std::exception& e) {
-    spdlog::error("cannot listen on {}:{}: {}", settings.bind_address, settings.port, e.what());
+  net::http_server server(options);
+  net::add_api_routes(server.routes(),
+                      {settings, runtime, server.metrics(), std::chrono::steady_clock::now()});
+  if (auto error = server.start()) {
+    spdlog::error("cannot listen on {}:{}: {}", settings.bind_address, settings.port,
+                  error.message());
     return 1;
   }
   spdlog::info("listening on http://{}:{}", settings.bind_address, server.port());

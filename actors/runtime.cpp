@@ -1,0 +1,268 @@
+#include "actors/runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/all.hpp>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "actors/call.hpp"
+#include "actors/call_log.hpp"
+#include "actors/database_pool.hpp"
+#include "actors/failure_error.hpp"
+#include "actors/messages.hpp"
+#include "actors/shop_directory.hpp"
+#include "db/connection.hpp"
+
+namespace salon::actors {
+namespace {
+
+constexpr auto ask_timeout = std::chrono::seconds(10);
+constexpr auto health_timeout = std::chrono::seconds(2);
+
+caf::actor_system_config& configure(caf::actor_system_config& cfg,
+                                    const config::settings& settings) {
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(settings.actor_threads));
+  cfg.add_error_category(caf::atom("salon"),
+                         [](std::uint8_t code, caf::atom_value, const caf::message& context) {
+                           auto text = "salon: " + to_string(static_cast<failure>(code));
+                           if (context.match_elements<std::string>()) {
+                             text += " (" + context.get_as<std::string>(0) + ")";
+                           }
+                           return text;
+                         });
+  return cfg;
+}
+
+}  // namespace
+
+struct runtime::impl {
+  caf::actor_system_config cfg;
+  caf::actor_system system;
+  runtime_stats stats;
+  caf::actor database_pool;
+  caf::actor call_log;
+  caf::actor directory;
+  std::once_flag stopped;
+
+  explicit impl(const config::settings& settings) : system(configure(cfg, settings)) {
+    database_pool =
+        spawn_database_pool(system, {settings.database_url, settings.db_pool_size, 10000}, stats);
+    call_log = spawn_call_log(system, database_pool, settings.spool_dir, stats);
+    directory = spawn_shop_directory(
+        system, {settings.phone_to_location, settings.default_location_id},
+        shop_environment{database_pool, call_log, settings.default_timezone, &stats});
+  }
+
+  // Sends one request from a short-lived actor and hands the answer (or failure) to `done`.
+  template <class T, class... Ts>
+  void ask(const caf::actor& target, caf::timespan timeout, std::function<void(outcome<T>)> done,
+           Ts... xs) {
+    system.spawn([=](caf::event_based_actor* self) {
+      self->request(target, timeout, xs...)
+          .then([=](T& value) { done(std::move(value)); },
+                [=](caf::error& error) { done(classify(error)); });
+    });
+  }
+};
+
+runtime::runtime(const config::settings& settings) : impl_(std::make_unique<impl>(settings)) {}
+
+runtime::~runtime() {
+  stop();
+}
+
+void runtime::shop_config(int location_id, std::function<void(outcome<db::shop>)> done) {
+  auto directory = impl_->directory;
+  impl_->system.spawn([=](caf::event_based_actor* self) {
+    self->request(directory, ask_timeout, shop_atom::value, location_id)
+        .then(
+            [=](caf::actor& shop) {
+              self->request(shop, ask_timeout, config_atom::value)
+                  .then([=](db::shop& record) { done(std::move(record)); },
+                        [=](caf::error& error) { done(classify(error)); });
+            },
+            [=](caf::error& error) { done(classify(error)); });
+  });
+}
+
+void runtime::list_shops(std::function<void(outcome<std::vector<db::shop_summary>>)> done) {
+  database_job job = [](db::connection& connection) {
+    return caf::make_message(connection.list_shops());
+  };
+  impl_->ask<std::vector<db::shop_summary>>(impl_->database_pool, ask_timeout, std::move(done),
+                                            run_job_atom::value, std::move(job));
+}
+
+void runtime::route_call(const std::string& phone, std::function<void(outcome<int>)> done) {
+  impl_->ask<int>(impl_->directory, ask_timeout, std::move(done), route_atom::value, phone);
+}
+
+void runtime::check_database(std::function<void(bool)> done) {
+  database_job job = [](db::connection& connection) {
+    return caf::make_message(connection.ping());
+  };
+  impl_->ask<bool>(impl_->database_pool, health_timeout,
+                   std::function<void(outcome<bool>)>([done](outcome<bool> result) {
+                     auto* reachable = std::get_if<bool>(&result);
+                     done(reachable != nullptr && *reachable);
+                   }),
+                   run_job_atom::value, std::move(job));
+}
+
+namespace {
+
+db::time_point now_micro() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+call_answer answer_for(const db::shop& shop) {
+  call_answer answer;
+  answer.location_id = shop.profile.location_id;
+  answer.shop_id = shop.profile.id;
+  answer.business_name = shop.profile.business_name;
+  if (shop.salon && shop.salon->greeting && !shop.salon->greeting->empty()) {
+    answer.greeting = *shop.salon->greeting;
+  } else {
+    answer.greeting =
+        "Thanks for calling " + shop.profile.business_name + ". How can I help you today?";
+  }
+  for (const auto& service : shop.services) answer.hints.push_back(service.name);
+  for (const auto& stylist : shop.stylists) answer.hints.push_back(stylist.name);
+  if (shop.salon) answer.forward_phone = shop.salon->forward_phone;
+  return answer;
+}
+
+}  // namespace
+
+void runtime::answer_call(incoming_call call, std::function<void(outcome<call_answer>)> done) {
+  auto directory = impl_->directory;
+  auto call_log = impl_->call_log;
+  auto* stats = &impl_->stats;
+  impl_->system.spawn([=](caf::event_based_actor* self) {
+    auto record = [=](std::optional<std::string> shop_id) {
+      stats->calls_started.fetch_add(1);
+      caf::anon_send(call_log, write_atom::value,
+                     durable_write{db::call_started{call.call_sid, std::move(shop_id), call.from,
+                                                    call.to, now_micro()}});
+    };
+    self->request(directory, ask_timeout, route_atom::value, call.to)
+        .then(
+            [=](int location_id) {
+              self->request(directory, ask_timeout, shop_atom::value, location_id)
+                  .then(
+                      [=](caf::actor& shop) {
+                        self->request(shop, ask_timeout, config_atom::value)
+                            .then(
+                                [=](db::shop& config) {
+                                  auto answer = answer_for(config);
+                                  record(answer.shop_id);
+                                  done(std::move(answer));
+                                },
+                                [=](caf::error& error) {
+                                  auto reason = classify(error);
+                                  if (reason == failure::shop_not_found) {
+                                    done(reason);
+                                    return;
+                                  }
+                                  // The shop is known but not readable now: still take the call.
+                                  call_answer answer;
+                                  answer.location_id = location_id;
+                                  answer.greeting = "Thanks for calling. How can I help you today?";
+                                  record(std::nullopt);
+                                  done(std::move(answer));
+                                });
+                      },
+                      [=](caf::error& error) { done(classify(error)); });
+            },
+            [=](caf::error& error) { done(classify(error)); });
+  });
+}
+
+std::shared_ptr<live_call> runtime::start_call(relay_setup setup, std::shared_ptr<call_line> line) {
+  auto call = spawn_call(impl_->system, std::move(setup), std::move(line),
+                         call_environment{impl_->directory, impl_->call_log, &impl_->stats});
+  return make_live_call(std::move(call));
+}
+
+void runtime::call_status(db::call_status_update update, std::function<void(outcome<bool>)> done) {
+  impl_->ask<bool>(impl_->call_log, ask_timeout, std::move(done), write_atom::value,
+                   durable_write{std::move(update)});
+}
+
+void runtime::relay_ended(relay_session_end end, std::function<void(outcome<after_relay>)> done) {
+  auto data = nlohmann::json::parse(end.handoff_data, nullptr, false);
+  bool hand_off = data.is_object() && data.value("handoff", false);
+  bool failed = end.session_status == "failed";
+  if (failed) {
+    spdlog::error("relay session of call {} failed: error {} {}", end.call_sid,
+                  end.error_code.value_or("?"), end.error_message.value_or(""));
+  }
+  if (!hand_off && !failed) {
+    done(after_relay{false, std::nullopt, "Thanks for calling. Goodbye!"});
+    return;
+  }
+  std::optional<int> location;
+  if (data.is_object() && data.contains("location_id") && data["location_id"].is_number_integer()) {
+    location = data["location_id"].get<int>();
+  }
+  std::string message = failed ? "I'm sorry, we're having technical trouble."
+                               : "Please hold while I connect you to the salon.";
+  auto directory = impl_->directory;
+  auto to = end.to;
+  impl_->system.spawn([=](caf::event_based_actor* self) {
+    auto with_shop = [=](int location_id) {
+      self->request(directory, ask_timeout, shop_atom::value, location_id)
+          .then(
+              [=](caf::actor& shop) {
+                self->request(shop, ask_timeout, config_atom::value)
+                    .then(
+                        [=](db::shop& config) {
+                          auto forward = config.salon ? config.salon->forward_phone : std::nullopt;
+                          if (forward) {
+                            done(after_relay{true, forward, message});
+                          } else {
+                            done(after_relay{false, std::nullopt,
+                                             "I'm sorry, nobody can come to the phone right now. "
+                                             "The salon will call you back. Goodbye."});
+                          }
+                        },
+                        [=](caf::error& error) { done(classify(error)); });
+              },
+              [=](caf::error& error) { done(classify(error)); });
+    };
+    if (location) {
+      with_shop(*location);
+    } else {
+      self->request(directory, ask_timeout, route_atom::value, to)
+          .then([=](int location_id) { with_shop(location_id); },
+                [=](caf::error& error) { done(classify(error)); });
+    }
+  });
+}
+
+const runtime_stats& runtime::stats() const {
+  return impl_->stats;
+}
+
+void runtime::stop() {
+  std::call_once(impl_->stopped, [this] {
+    // Calls settle first (their sockets closed with the server), so their records reach the
+    // call log before it spools what is left; then shops, the log, and the database last.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (impl_->stats.live_calls.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    caf::anon_send_exit(impl_->directory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(impl_->call_log, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(impl_->database_pool, caf::exit_reason::user_shutdown);
+    impl_->directory = nullptr;
+    impl_->call_log = nullptr;
+    impl_->database_pool = nullptr;
+    impl_->system.await_all_actors_done();
+    spdlog::info("actors stopped");
+  });
+}
+
+}  // namespace salon::actors

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "actors/call_types.hpp"
+#include "actors/failure.hpp"
+#include "actors/runtime_stats.hpp"
+#include "config/settings.hpp"
+#include "db/records.hpp"
+
+namespace salon::actors {
+
+// A value, or why there is none.
+template <class T>
+using outcome = std::variant<T, failure>;
+
+// The actor system and its long-lived actors, seen from the transport: every method returns at
+// once and calls `done` later on an actor thread (never blocks the caller's thread).
+class runtime {
+ public:
+  explicit runtime(const config::settings& settings);
+  ~runtime();
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  // The shop's configuration, loaded through its shop actor.
+  void shop_config(int location_id, std::function<void(outcome<db::shop>)> done);
+
+  // Every shop, straight from the database.
+  void list_shops(std::function<void(outcome<std::vector<db::shop_summary>>)> done);
+
+  // The location answering `phone` (directory: setup, PHONE_TO_LOCATION_MAP, profiles, default).
+  void route_call(const std::string& phone, std::function<void(outcome<int>)> done);
+
+  // Whether a pooled connection answers a trivial query within a couple of seconds.
+  void check_database(std::function<void(bool reachable)> done);
+
+  // ---- live calls ----
+
+  // POST /voice: finds the shop for `call.to`, records the call as in progress (idempotent on
+  // the call SID) and gives what the TwiML answer needs. shop_not_found when no shop answers the
+  // number and there is no default location.
+  void answer_call(incoming_call call, std::function<void(outcome<call_answer>)> done);
+
+  // WS /relay after `setup`: spawns the call's actor. The handle feeds it; `line` is how it
+  // speaks. Never blocks.
+  std::shared_ptr<live_call> start_call(relay_setup setup, std::shared_ptr<call_line> line);
+
+  // POST /voice/status: hands the callback to the call log (batched, idempotent, spooled while
+  // the database is away). done(true) once it is accepted durably.
+  void call_status(db::call_status_update update, std::function<void(outcome<bool>)> done);
+
+  // POST /voice/action: what to do after the relay session (hand-off or hang up).
+  void relay_ended(relay_session_end end, std::function<void(outcome<after_relay>)> done);
+
+  const runtime_stats& stats() const;
+
+  // Stops the actors in order (directory and shops, then the database pool) and waits for them.
+  // Idempotent; the destructor calls it.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace salon::actors

@@ -1,0 +1,226 @@
+// The foundation end to end: the real binary, real PostgreSQL, real HTTP on loopback.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/http_client.hpp"
+#include "tests/e2e/server_process.hpp"
+#include "tests/e2e/test_database.hpp"
+
+namespace salon::testing {
+namespace {
+
+constexpr const char* admin_key = "test-admin-key";
+
+std::string bearer(const std::string& key = admin_key) {
+  return "Authorization: Bearer " + key;
+}
+
+nlohmann::json parse(const http_result& r) {
+  auto json = nlohmann::json::parse(r.body, nullptr, false);
+  EXPECT_FALSE(json.is_discarded()) << "not JSON: " << r.body;
+  return json;
+}
+
+void expect_error(const http_result& r, long status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  auto json = parse(r);
+  ASSERT_TRUE(json.contains("error")) << r.body;
+  EXPECT_EQ(json["error"]["code"], code) << r.body;
+  EXPECT_FALSE(json["error"]["message"].get<std::string>().empty());
+}
+
+// A migrated, seeded database and a server on it, shared by the tests of this suite.
+class foundation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    database_ = new test_database();
+    std::map<std::string, std::string> env = {{"DATABASE_URL", database_->url()}};
+    auto migrated = run_binary({"migrate"}, env);
+    ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
+    auto seeded = run_binary({"seed-demo"}, env);
+    ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
+    env["ADMIN_API_KEY"] = admin_key;
+    env["PHONE_TO_LOCATION_MAP"] = R"({"+18084826296": 1, "+15550001111": 1})";
+    server_ = new server_process(env);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete database_;
+  }
+  std::string url(const std::string& path) const { return server_->base_url() + path; }
+
+  static test_database* database_;
+  static server_process* server_;
+};
+test_database* foundation::database_ = nullptr;
+server_process* foundation::server_ = nullptr;
+
+TEST_F(foundation, health_reports_a_reachable_database) {
+  auto r = http_get(url("/health"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto json = parse(r);
+  EXPECT_EQ(json["status"], "ok");
+  EXPECT_EQ(json["database"]["reachable"], true);
+  EXPECT_TRUE(json["version"].is_string());
+  EXPECT_GE(json["uptime_seconds"].get<double>(), 0.0);
+  EXPECT_EQ(json["live_calls"], 0);
+}
+
+TEST_F(foundation, metrics_are_prometheus_text) {
+  http_get(url("/health"));
+  auto r = http_get(url("/metrics"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.headers["content-type"].find("text/plain"), std::string::npos);
+  EXPECT_NE(r.body.find("# TYPE salon_http_requests_total counter"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("route=\"health\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("salon_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(r.body.find("salon_database_pool_workers"), std::string::npos);
+  EXPECT_NE(r.body.find("salon_shops_loaded"), std::string::npos);
+}
+
+TEST_F(foundation, shops_need_the_admin_token) {
+  expect_error(http_get(url("/shops")), 401, "unauthorized");
+  expect_error(http_get(url("/shops"), {bearer("wrong-key")}), 401, "unauthorized");
+  expect_error(http_get(url("/shops"), {"Authorization: Basic dGVzdA=="}), 401, "unauthorized");
+  expect_error(http_get(url("/shop/1/config")), 401, "unauthorized");
+}
+
+TEST_F(foundation, shops_lists_the_demo_salon) {
+  auto r = http_get(url("/shops"), {bearer()});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto json = parse(r);
+  ASSERT_TRUE(json["shops"].is_array()) << r.body;
+  ASSERT_EQ(json["shops"].size(), 1u);
+  EXPECT_EQ(json["shops"][0]["location_id"], 1);
+  EXPECT_EQ(json["shops"][0]["business_name"], "Studio Nine Hair & Color");
+}
+
+TEST_F(foundation, shop_config_comes_from_the_database) {
+  auto r = http_get(url("/shop/1/config"), {bearer()});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto json = parse(r);
+  EXPECT_EQ(json["location_id"], 1);
+  EXPECT_EQ(json["business_name"], "Studio Nine Hair & Color");
+  EXPECT_EQ(json["timezone"], "Pacific/Honolulu");
+  EXPECT_GE(json["services"].size(), 5u);
+  for (const auto& service : json["services"]) {
+    EXPECT_FALSE(service["name"].get<std::string>().empty());
+    EXPECT_GT(service["duration_minutes"].get<int>(), 0);
+    EXPECT_GE(service["price_cents"].get<int>(), 0);
+  }
+  EXPECT_GE(json["stylists"].size(), 2u);
+  EXPECT_EQ(json["opening_hours"].size(), 7u);
+  auto numbers = json["phone_numbers"];
+  EXPECT_NE(std::find(numbers.begin(), numbers.end(), "+18084826296"), numbers.end());
+  EXPECT_NE(std::find(numbers.begin(), numbers.end(), "+15550001111"), numbers.end());
+  // The shop actor keeps it: a second ask answers the same.
+  auto again = http_get(url("/shop/1/config"), {bearer()});
+  EXPECT_EQ(again.body, r.body);
+}
+
+TEST_F(foundation, unknown_shop_is_404_and_bad_id_is_400) {
+  expect_error(http_get(url("/shop/999/config"), {bearer()}), 404, "not_found");
+  expect_error(http_get(url("/shop/abc/config"), {bearer()}), 400, "bad_request");
+  expect_error(http_get(url("/shop/0/config"), {bearer()}), 400, "bad_request");
+  expect_error(http_get(url("/shop/-4/config"), {bearer()}), 400, "bad_request");
+  // Still serving after the bad requests.
+  EXPECT_EQ(http_get(url("/shop/1/config"), {bearer()}).status, 200);
+}
+
+TEST_F(foundation, unknown_route_and_wrong_method) {
+  expect_error(http_get(url("/no/such/route")), 404, "not_found");
+  auto r = http_call("DELETE", url("/health"));
+  expect_error(r, 405, "method_not_allowed");
+  EXPECT_NE(r.headers["allow"].find("GET"), std::string::npos);
+}
+
+TEST_F(foundation, body_over_the_limit_is_413) {
+  std::string body(200 * 1024, 'x');
+  expect_error(http_call("POST", url("/shops"), {bearer()}, body), 413, "payload_too_large");
+  EXPECT_EQ(http_get(url("/health")).status, 200) << "server still up";
+}
+
+TEST(foundation_process, no_admin_key_means_503_never_open) {
+  test_database database;
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
+  ASSERT_EQ(run_binary({"migrate"}, env).exit_code, 0);
+  server_process server(env);
+  auto r = http_get(server.base_url() + "/shops", {bearer("anything")});
+  expect_error(r, 503, "service_unavailable");
+  EXPECT_NE(r.body.find("ADMIN_API_KEY"), std::string::npos);
+}
+
+TEST(foundation_process, database_down_is_503) {
+  // Nothing listens on port 1 of loopback.
+  server_process server(
+      {{"DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none"}, {"ADMIN_API_KEY", admin_key}});
+  auto health = http_get(server.base_url() + "/health");
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_EQ(parse(health)["database"]["reachable"], false);
+  expect_error(http_get(server.base_url() + "/shops", {bearer()}), 503, "database_unavailable");
+  expect_error(http_get(server.base_url() + "/shop/1/config", {bearer()}), 503,
+               "database_unavailable");
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
+}
+
+TEST(foundation_process, sigterm_stops_cleanly) {
+  test_database database;
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
+  ASSERT_EQ(run_binary({"migrate"}, env).exit_code, 0);
+  server_process server(env);
+  ASSERT_EQ(http_get(server.base_url() + "/health").status, 200);
+  auto code = server.stop(SIGTERM);
+  ASSERT_TRUE(code.has_value()) << "did not stop within the limit:\n" << server.log();
+  EXPECT_EQ(*code, 0) << server.log();
+  EXPECT_NE(server.log().find("stopped cleanly"), std::string::npos) << server.log();
+}
+
+TEST(foundation_process, sigint_stops_cleanly) {
+  test_database database;
+  server_process server({{"DATABASE_URL", database.url()}});
+  EXPECT_EQ(server.stop(SIGINT), 0) << server.log();
+}
+
+TEST(foundation_process, bad_settings_exit_2_with_one_line) {
+  auto r = run_binary({"serve"}, {{"PHONE_TO_LOCATION_MAP", "{oops"}});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("PHONE_TO_LOCATION_MAP"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+
+  auto flag = run_binary({"serve", "--no-such-flag", "1"}, {});
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_NE(flag.output.find("--no-such-flag"), std::string::npos) << flag.output;
+
+  auto port = run_binary({"serve", "--port", "99999"}, {});
+  EXPECT_EQ(port.exit_code, 2);
+  EXPECT_NE(port.output.find("--port"), std::string::npos);
+}
+
+TEST(foundation_process, help_lists_commands_and_settings) {
+  auto r = run_binary({"--help"}, {});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* word :
+       {"serve", "migrate", "seed-demo", "DATABASE_URL", "MAX_CONCURRENT_CALLS"}) {
+    EXPECT_NE(r.output.find(word), std::string::npos) << word;
+  }
+}
+
+TEST(foundation_process, migrate_twice_is_a_no_op_the_second_time) {
+  test_database database;
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
+  ASSERT_EQ(run_binary({"migrate"}, env).exit_code, 0);
+  std::string count = database.query_value("select count(*) from schema_migrations");
+  EXPECT_GE(std::stoi(count), 1);
+  auto second = run_binary({"migrate"}, env);
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(database.query_value("select count(*) from schema_migrations"), count);
+  ASSERT_EQ(run_binary({"seed-demo"}, env).exit_code, 0);
+  ASSERT_EQ(run_binary({"seed-demo"}, env).exit_code, 0);
+  EXPECT_EQ(database.query_value("select count(*) from profiles"), "1");
+}
+
+}  // namespace
+}  // namespace salon::testing
