@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "actors/runtime_stats.hpp"
 #include "config/settings.hpp"
 #include "db/records.hpp"
+
+namespace salon::db {
+class connection;
+}
 
 namespace salon::actors {
 
@@ -38,6 +43,16 @@ class runtime {
 
   // Whether a pooled connection answers a trivial query within a couple of seconds.
   void check_database(std::function<void(bool reachable)> done);
+
+  // Runs `work` on a database worker (it may block there: it has its own connection) and then
+  // calls `done` with nullopt, or with why it could not run or threw. For reads and writes that
+  // need no actor's decision (admin queries, shop setup).
+  void with_database(std::function<void(db::connection&)> work,
+                     std::function<void(std::optional<failure>)> done);
+
+  // A shop's configuration changed in the database (shop setup): its actor reloads, and
+  // `phone_number` (when given) reaches it from the next call on, without a restart.
+  void shop_changed(int location_id, std::optional<std::string> phone_number);
 
   // ---- live calls ----
 

@@ -87,12 +87,15 @@ caf::behavior shop_directory(directory_actor* self, shop_directory_options optio
         return shop;
       },
       [=](map_phone_atom, const std::string& phone, int location_id) {
+        // From the next call on, this number reaches that shop.
         self->state.live_numbers[phone] = location_id;
+      },
+      [=](reload_atom) { reload_numbers(self, pool); },
+      [=](reload_atom, int location_id) {
         if (auto it = self->state.shops->find(location_id); it != self->state.shops->end()) {
           self->send(it->second, reload_atom::value);
         }
       },
-      [=](reload_atom) { reload_numbers(self, pool); },
   };
 }
 

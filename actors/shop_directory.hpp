@@ -20,6 +20,7 @@ struct shop_directory_options {
 //   (shop_atom, int location_id)              -> caf::actor shop
 //   (map_phone_atom, std::string phone, int)  -> void (live update after shop setup)
 //   (reload_atom)                             -> void (re-read numbers from the database)
+//   (reload_atom, int location_id)            -> void (that shop reloads its configuration)
 caf::actor spawn_shop_directory(caf::actor_system& system, shop_directory_options options,
                                 shop_environment shops);
 
