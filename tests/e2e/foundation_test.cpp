@@ -155,8 +155,9 @@ TEST(foundation_process, no_admin_key_means_503_never_open) {
 
 TEST(foundation_process, database_down_is_503) {
   // Nothing listens on port 1 of loopback.
-  server_process server(
-      {{"DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none"}, {"ADMIN_API_KEY", admin_key}});
+  std::map<std::string, std::string> env = {
+      {"DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none"}, {"ADMIN_API_KEY", admin_key}};
+  server_process server(env);
   auto health = http_get(server.base_url() + "/health");
   EXPECT_EQ(health.status, 503) << health.body;
   EXPECT_EQ(parse(health)["database"]["reachable"], false);
@@ -180,7 +181,7 @@ TEST(foundation_process, sigterm_stops_cleanly) {
 
 TEST(foundation_process, sigint_stops_cleanly) {
   test_database database;
-  server_process server({{"DATABASE_URL", database.url()}});
+  server_process server(std::map<std::string, std::string>{{"DATABASE_URL", database.url()}});
   EXPECT_EQ(server.stop(SIGINT), 0) << server.log();
 }
 
