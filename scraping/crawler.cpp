@@ -20,6 +20,8 @@ using std::chrono::milliseconds;
 
 constexpr int start_rank = std::numeric_limits<int>::max();
 constexpr std::size_t max_skipped_entries = 100;
+// Less time than this left is no time to read a page.
+constexpr milliseconds min_request_time{50};
 
 std::string path_of(const url_parts& url) {
   return url.query.empty() ? url.path : url.path + "?" + url.query;
@@ -78,10 +80,8 @@ class site_crawler {
         skip_queue("page budget reached");
         break;
       }
-      if (remaining().count() <= 0) {
-        report().warnings.push_back("time budget of " +
-                                    std::to_string(options_.total_budget.count()) +
-                                    " ms used up before every page was read");
+      if (remaining() < min_request_time) {
+        note_budget_used_up();
         skip_queue("time budget used up");
         break;
       }
@@ -100,6 +100,13 @@ class site_crawler {
   };
 
   crawl_report& report() { return result_.report; }
+
+  void note_budget_used_up() {
+    if (budget_noted_) return;
+    budget_noted_ = true;
+    report().warnings.push_back("time budget of " + std::to_string(options_.total_budget.count()) +
+                                " ms used up before every page was read");
+  }
 
   milliseconds remaining() const {
     return std::chrono::duration_cast<milliseconds>(started_ + options_.total_budget -
@@ -218,9 +225,16 @@ class site_crawler {
       }
       return std::nullopt;
     };
+    const bool cut_by_budget = remaining() < options_.request_timeout;
     const fetch_result answer = fetcher_.fetch(
         next.url, limits(options_.max_page_bytes, {"text/html", "application/xhtml+xml"}),
         check_redirect);
+    if (answer.status == fetch_status::timed_out && cut_by_budget) {
+      note_budget_used_up();
+      skip(next.url, "time budget used up: " + answer.error);
+      if (first) report().errors.push_back(start_error(answer));
+      return !first;
+    }
     if (answer.status != fetch_status::ok) {
       skip(next.url, std::string(describe(answer.status)) + ": " + answer.error);
       if (first) report().errors.push_back(start_error(answer));
@@ -282,6 +296,7 @@ class site_crawler {
   std::set<std::string> skipped_urls_;
   std::set<std::string> pdfs_;
   std::size_t skipped_beyond_list_ = 0;
+  bool budget_noted_ = false;
   std::map<std::string, robots_rules> robots_;
 };
 

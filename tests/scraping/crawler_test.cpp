@@ -282,11 +282,11 @@ TEST(crawler, a_slow_page_times_out_and_the_crawl_goes_on) {
                 {},
                 {}});
   server.route("/slow-prices",
-               {200, "text/html", page_with_links("<p>Cut $40</p>"), {}, milliseconds(3000)});
+               {200, "text/html", page_with_links("<p>Cut $40</p>"), {}, milliseconds(4000)});
   server.route("/team",
                {200, "text/html", page_with_links("<h3>Maria Santos</h3><p>Stylist</p>"), {}, {}});
   auto options = loopback_options();
-  options.request_timeout = milliseconds(300);
+  options.request_timeout = milliseconds(1000);
   const auto result = crawl(server.url("/"), options);
   EXPECT_EQ(read_paths(result.report, server), (std::vector<std::string>{"/", "/team"}));
   const skipped_page* slow = skipped(result.report, server.url("/slow-prices"));
@@ -315,9 +315,9 @@ TEST(crawler, the_total_budget_ends_a_crawl_of_slow_pages) {
 
 TEST(crawler, a_slow_start_page_is_reported) {
   fixture_http_server server;
-  server.route("/", {200, "text/html", page_with_links("<p>late</p>"), {}, milliseconds(3000)});
+  server.route("/", {200, "text/html", page_with_links("<p>late</p>"), {}, milliseconds(4000)});
   auto options = loopback_options();
-  options.request_timeout = milliseconds(300);
+  options.request_timeout = milliseconds(1000);
   const auto result = crawl(server.url("/"), options);
   EXPECT_TRUE(result.report.pages_read.empty());
   EXPECT_TRUE(mentions(result.report.errors, "did not answer"));
