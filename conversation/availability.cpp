@@ -37,11 +37,17 @@ availability::availability(const shop_snapshot& shop)
   if (stylists_.empty()) {
     const int chairs = std::clamp(shop.chair_count, 1, 64);
     for (int c = 1; c <= chairs; ++c) {
-      resources_.push_back({"chair " + std::to_string(c), std::nullopt, {}});
+      std::string name{"chair "};
+      name += std::to_string(c);
+      resources_.push_back({name, resource_key(name), {}, std::nullopt, {}});
     }
   } else {
     for (std::size_t s = 0; s < stylists_.size(); ++s) {
-      resources_.push_back({stylists_[s].name, s, {}});
+      resources_.push_back({stylists_[s].name,
+                            resource_key(stylists_[s].name),
+                            resource_key(stylists_[s].id),
+                            s,
+                            {}});
     }
   }
   replace_bookings(shop.booked);
@@ -62,15 +68,18 @@ void availability::replace_bookings(const std::vector<booked_interval>& booked) 
 std::optional<std::size_t> availability::resource_of(const std::string& name) const {
   const std::string key = resource_key(name);
   for (std::size_t r = 0; r < resources_.size(); ++r) {
-    if (resource_key(resources_[r].name) == key) return r;
-    if (resources_[r].stylist && resource_key(stylists_[*resources_[r].stylist].id) == key) {
+    if (resources_[r].key == key ||
+        (!resources_[r].id_key.empty() && resources_[r].id_key == key)) {
       return r;
     }
   }
   // A stylist's first name alone ("Maria").
   for (std::size_t r = 0; r < resources_.size(); ++r) {
-    const std::string full = resource_key(resources_[r].name);
-    if (resources_[r].stylist && full.starts_with(key + " ")) return r;
+    const auto& full = resources_[r].key;
+    if (resources_[r].stylist && full.size() > key.size() && full.starts_with(key) &&
+        full[key.size()] == ' ') {
+      return r;
+    }
   }
   return std::nullopt;
 }
@@ -121,23 +130,27 @@ bool availability::works_on(std::size_t stylist, std::chrono::local_days day) co
   return std::find(off.begin(), off.end(), wd) == off.end();
 }
 
-bool availability::is_free(const resource& r, std::size_t index, span s,
-                           const extra_rules& rules) const {
-  // Bookings on one resource never overlap (the database forbids it), so only the booking just
-  // before our start and those starting inside our span can collide.
-  auto it = std::partition_point(r.busy.begin(), r.busy.end(),
-                                 [&s](const span& b) { return b.start < s.start; });
-  if (it != r.busy.begin()) --it;
-  for (; it != r.busy.end() && it->start < s.end; ++it) {
-    if (it->end <= s.start) continue;
-    if (rules.ignore && rules.ignore->first == index && it->start == rules.ignore->second.start &&
-        it->end == rules.ignore->second.end) {
+bool availability::is_free(const resource& r, std::size_t index, span s, const extra_rules& rules,
+                           std::size_t& cursor, std::chrono::sys_seconds& blocked_until) const {
+  // Bookings on one resource never overlap (the database forbids it), so sorted by start they are
+  // sorted by end too. Starts are tried in increasing order, so the cursor only moves forward past
+  // bookings that end before this start.
+  while (cursor < r.busy.size() && r.busy[cursor].end <= s.start) ++cursor;
+  for (std::size_t k = cursor; k < r.busy.size() && r.busy[k].start < s.end; ++k) {
+    const auto& b = r.busy[k];
+    if (rules.ignore && rules.ignore->first == index && b.start == rules.ignore->second.start &&
+        b.end == rules.ignore->second.end) {
       continue;
     }
+    // No start before this booking ends can work on this resource.
+    blocked_until = b.end;
     return false;
   }
   for (const auto& [taken_index, t] : rules.taken) {
-    if (taken_index == index && t.start < s.end && s.start < t.end) return false;
+    if (taken_index == index && t.start < s.end && s.start < t.end) {
+      blocked_until = t.end;
+      return false;
+    }
   }
   return true;
 }
@@ -183,6 +196,8 @@ std::vector<free_slot> availability::find(const slot_query& q) const {
   const auto earliest = std::max(q.from, q.now);
   const auto first_day = clock_.to_local(earliest).day;
   const auto last_day = clock_.to_local(q.to).day;
+  std::vector<std::size_t> working;
+  std::vector<std::size_t> cursors;
   for (auto day = first_day; day <= last_day && out.size() < q.max_slots;
        day += std::chrono::days{1}) {
     const auto hours = hours_on(day);
@@ -193,6 +208,19 @@ std::vector<free_slot> availability::find(const slot_query& q) const {
     const auto close_sys = clock_.to_sys(day, hours->closes);
     // When the day's offset does not change between opening and closing, minutes map linearly.
     const bool linear = close_sys - open_sys == std::chrono::minutes{close - open};
+    // Who works this day, decided once per day rather than per start time.
+    working.clear();
+    cursors.clear();
+    for (std::size_t r : candidates) {
+      const auto& res = resources_[r];
+      if (res.stylist && !works_on(*res.stylist, day)) continue;
+      working.push_back(r);
+      cursors.push_back(static_cast<std::size_t>(
+          std::partition_point(res.busy.begin(), res.busy.end(),
+                               [&open_sys](const span& b) { return b.end <= open_sys; }) -
+          res.busy.begin()));
+    }
+    if (working.empty()) continue;
     for (int m = open; m + length.count() <= close && out.size() < q.max_slots;
          m += static_cast<int>(step.count())) {
       if (m < q.start_within.from || m >= q.start_within.to) continue;
@@ -200,12 +228,28 @@ std::vector<free_slot> availability::find(const slot_query& q) const {
                                 : clock_.to_sys(day, std::chrono::minutes{m});
       if (start < earliest || start >= q.to) continue;
       const span s{start, start + length};
-      for (std::size_t r : candidates) {
+      auto retry_at = std::chrono::sys_seconds::max();
+      bool found = false;
+      for (std::size_t w = 0; w < working.size(); ++w) {
+        const std::size_t r = working[w];
         const auto& res = resources_[r];
-        if (res.stylist && !works_on(*res.stylist, day)) continue;
-        if (!is_free(res, r, s, rules)) continue;
+        auto blocked_until = start;
+        if (!is_free(res, r, s, rules, cursors[w], blocked_until)) {
+          retry_at = std::min(retry_at, blocked_until);
+          continue;
+        }
         out.push_back({s.start, s.end, res.name, res.stylist});
+        found = true;
         break;
+      }
+      // Everyone is busy: jump to the first step at which someone's booking has ended.
+      if (!found && linear && retry_at != std::chrono::sys_seconds::max() && retry_at > start) {
+        const int ready =
+            open +
+            static_cast<int>(std::chrono::ceil<std::chrono::minutes>(retry_at - open_sys).count());
+        const int step_min = static_cast<int>(step.count());
+        const int aligned = open + (ready - open + step_min - 1) / step_min * step_min;
+        m = std::max(m, aligned - step_min);
       }
     }
   }

@@ -74,6 +74,8 @@ class availability {
   };
   struct resource {
     std::string name;
+    std::string key;     // lower-case name, for matching booked intervals
+    std::string id_key;  // lower-case stylist id
     std::optional<std::size_t> stylist;
     std::vector<span> busy;  // sorted by start
   };
@@ -84,7 +86,8 @@ class availability {
   };
 
   std::optional<std::size_t> resource_of(const std::string& name) const;
-  bool is_free(const resource& r, std::size_t index, span s, const extra_rules& rules) const;
+  bool is_free(const resource& r, std::size_t index, span s, const extra_rules& rules,
+               std::size_t& cursor, std::chrono::sys_seconds& blocked_until) const;
 
   shop_clock clock_;
   std::array<std::optional<opening_hours>, 7> hours_;

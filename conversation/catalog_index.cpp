@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 #include <utility>
 
 #include "conversation/fuzzy.hpp"
@@ -46,10 +47,8 @@ bool is_filler_service_word(std::string_view w) {
   static constexpr std::string_view words[] = {
       "and", "the", "a",  "an",      "of", "with", "for", "under", "over", "hair", "s",
       "to",  "in",  "or", "service", "up", "all",  "my",  "your",  "new",  "full"};
-  for (auto x : words) {
-    if (x == w) return true;
-  }
-  return false;
+  static const std::unordered_set<std::string_view> set(std::begin(words), std::end(words));
+  return set.contains(w);
 }
 
 // Everyday words the fuzzy matcher must leave alone ("have" is not "shave").
@@ -92,11 +91,16 @@ bool is_common_word(std::string_view w) {
       "tuesday",   "wednesday", "thursday",   "saturday",   "sunday",      "june",
       "july",      "march",     "august",     "april",      "december",    "january",
       "holiday",   "love",      "hate",       "sorry",      "happy",       "angry",
-      "today"};
-  for (auto x : words) {
-    if (x == w) return true;
-  }
-  return false;
+      "today",     "can",       "the",        "and",        "you",         "for",
+      "are",       "was",       "hi",         "do",         "did",         "any",
+      "at",        "on",        "in",         "to",         "of",          "is",
+      "it",        "me",        "my",         "we",         "our",         "us",
+      "be",        "am",        "an",         "or",         "so",          "if",
+      "no",        "not",       "ok",         "all",        "how",         "who",
+      "why",       "which",     "will",       "were",       "been",        "got",
+      "let",       "lets",      "i",          "a",          "hello",       "please"};
+  static const std::unordered_set<std::string_view> set(std::begin(words), std::end(words));
+  return set.contains(w);
 }
 
 bool is_negation(std::string_view w) {
@@ -109,7 +113,8 @@ bool is_article(std::string_view w) {
 }
 
 struct stream_word {
-  std::string word;  // canonical
+  // Canonical form; views into the tokens, static tables or the index's own words.
+  std::string_view word;
   std::size_t first = 0;
   std::size_t last = 0;  // inclusive token index
 };
@@ -126,7 +131,7 @@ std::vector<stream_word> canonical_stream(const std::vector<token>& tokens,
       bool joined = false;
       for (const auto& c : compound_words) {
         if (c.first == w && tokens[i + 1].text == c.second) {
-          out.push_back({std::string{c.joined}, i, i + 1});
+          out.push_back({c.joined, i, i + 1});
           ++i;
           joined = true;
           break;
@@ -134,7 +139,7 @@ std::vector<stream_word> canonical_stream(const std::vector<token>& tokens,
       }
       if (joined) continue;
     }
-    out.push_back({std::string{catalog_index::canonical_word(w)}, i, i});
+    out.push_back({catalog_index::canonical_word(w), i, i});
   }
   return out;
 }
@@ -142,10 +147,10 @@ std::vector<stream_word> canonical_stream(const std::vector<token>& tokens,
 }  // namespace
 
 std::string_view catalog_index::canonical_word(std::string_view word) {
-  for (const auto& [from, to] : synonyms) {
-    if (from == word) return to;
-  }
-  return word;
+  static const std::unordered_map<std::string_view, std::string_view> map(std::begin(synonyms),
+                                                                          std::end(synonyms));
+  const auto it = map.find(word);
+  return it == map.end() ? word : it->second;
 }
 
 service_variant catalog_index::variant_of_word(std::string_view w) {
@@ -158,16 +163,15 @@ service_variant catalog_index::variant_of_word(std::string_view w) {
   static constexpr std::string_view kids[] = {
       "kid",  "kids", "child", "children", "childs", "son",    "daughter", "boy",
       "boys", "girl", "girls", "toddler",  "junior", "little", "childrens"};
-  for (auto x : women) {
-    if (x == w) return service_variant::women;
-  }
-  for (auto x : men) {
-    if (x == w) return service_variant::men;
-  }
-  for (auto x : kids) {
-    if (x == w) return service_variant::kids;
-  }
-  return service_variant::none;
+  static const auto map = [] {
+    std::unordered_map<std::string_view, service_variant> out;
+    for (auto x : women) out.emplace(x, service_variant::women);
+    for (auto x : men) out.emplace(x, service_variant::men);
+    for (auto x : kids) out.emplace(x, service_variant::kids);
+    return out;
+  }();
+  const auto it = map.find(w);
+  return it == map.end() ? service_variant::none : it->second;
 }
 
 catalog_index::catalog_index(const shop_snapshot& shop) {
@@ -189,7 +193,7 @@ catalog_index::catalog_index(const shop_snapshot& shop) {
           continue;
         }
         if (is_filler_service_word(w.word) || tokens[w.first].number >= 0) continue;
-        phrase.push_back(std::move(w.word));
+        phrase.emplace_back(w.word);
       }
       if (phrase.empty()) continue;
       for (const auto& w : phrase) {
@@ -236,11 +240,14 @@ std::string_view catalog_index::correct(std::string_view word) const {
   std::string_view best;
   int best_distance = 99;
   for (const auto& f : fuzzy_words_) {
+    // Only words that start alike or sound alike are worth an edit distance.
+    const bool same_start = word.front() == f.word.front();
+    const bool sounds_alike = key.size() >= 3 && key == f.key;
+    if (!same_start && !sounds_alike) continue;
     const int limit = f.word.size() <= 5 ? 1 : 2;
-    const int d = edit_distance(word, f.word, 3);
-    const bool close = d <= limit && word.front() == f.word.front();
-    const bool sounds_alike = key.size() >= 3 && key == f.key && d <= 3;
-    if ((close || sounds_alike) && d < best_distance) {
+    const int d = edit_distance(word, f.word, sounds_alike ? 3 : limit);
+    const bool close = same_start && d <= limit;
+    if ((close || (sounds_alike && d <= 3)) && d < best_distance) {
       best = f.word;
       best_distance = d;
     }
@@ -248,7 +255,8 @@ std::string_view catalog_index::correct(std::string_view word) const {
   return best;
 }
 
-std::size_t catalog_index::best_service(const std::vector<std::string>& words, service_variant hint,
+std::size_t catalog_index::best_service(const std::vector<std::string_view>& words,
+                                        service_variant hint,
                                         std::vector<std::size_t>& ambiguous) const {
   std::vector<std::pair<std::size_t, int>> scored;
   for (const auto& w : words) {
@@ -318,17 +326,16 @@ catalog_mentions catalog_index::match(const std::vector<token>& tokens,
       continue;
     }
     if (w.size() > 3 && w.back() == 's') {
-      std::string singular = w.substr(0, w.size() - 1);
-      singular = std::string{canonical_word(singular)};
+      const auto singular = canonical_word(w.substr(0, w.size() - 1));
       if (service_by_word_.contains(singular)) {
-        w = std::move(singular);
+        w = singular;
         known[k] = true;
         continue;
       }
     }
     if (tokens[stream[k].first].number >= 0) continue;
     if (const auto fixed = correct(w); !fixed.empty()) {
-      w = std::string{fixed};
+      w = fixed;
       known[k] = true;
     }
   }
@@ -340,7 +347,7 @@ catalog_mentions catalog_index::match(const std::vector<token>& tokens,
       for (std::size_t m = k; m < k + n; ++m) joined += stream[m].word;
       const auto fixed = correct(joined);
       if (fixed.empty()) continue;
-      stream[k].word = std::string{fixed};
+      stream[k].word = fixed;
       stream[k].last = stream[k + n - 1].last;
       known[k] = true;
       stream.erase(stream.begin() + static_cast<std::ptrdiff_t>(k + 1),
@@ -386,7 +393,7 @@ catalog_mentions catalog_index::match(const std::vector<token>& tokens,
       continue;
     }
     // A run of adjacent service words is one mention ("single process color").
-    std::vector<std::string> words{w.word};
+    std::vector<std::string_view> words{w.word};
     std::size_t end = k + 1;
     while (end < stream.size() && service_by_word_.contains(stream[end].word) &&
            stream[end].first == stream[end - 1].last + 1) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,13 +61,23 @@ class catalog_index {
   };
 
   std::string_view correct(std::string_view word) const;
-  std::size_t best_service(const std::vector<std::string>& words, service_variant hint,
+  std::size_t best_service(const std::vector<std::string_view>& words, service_variant hint,
                            std::vector<std::size_t>& ambiguous) const;
 
   std::vector<indexed_service> services_;
   std::vector<indexed_stylist> stylists_;
-  std::unordered_map<std::string, std::vector<std::size_t>> service_by_word_;
-  std::unordered_map<std::string, std::vector<std::size_t>> stylist_by_word_;
+  // Looked up by string_view without building a string.
+  struct word_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using word_map =
+      std::unordered_map<std::string, std::vector<std::size_t>, word_hash, std::equal_to<>>;
+
+  word_map service_by_word_;
+  word_map stylist_by_word_;
   std::vector<fuzzy_word> fuzzy_words_;
 };
 

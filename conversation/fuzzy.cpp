@@ -1,7 +1,7 @@
 #include "conversation/fuzzy.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cstdlib>
 #include <vector>
 
 namespace salon::conversation {
@@ -11,30 +11,33 @@ int edit_distance(std::string_view a, std::string_view b, int limit) noexcept {
   const int m = static_cast<int>(b.size());
   if (std::abs(n - m) > limit) return limit + 1;
   if (n > 64 || m > 64) return a == b ? 0 : limit + 1;
-  // Three rolling rows: two back for transpositions.
-  std::array<int, 65> back2{};
-  std::array<int, 65> back1{};
-  std::array<int, 65> row{};
-  for (int j = 0; j <= m; ++j) back1[static_cast<std::size_t>(j)] = j;
+  // Three rolling rows (two back for transpositions), rotated by index rather than copied.
+  int rows[3][65];
+  int* back2 = rows[0];
+  int* back1 = rows[1];
+  int* row = rows[2];
+  for (int j = 0; j <= m; ++j) back1[j] = j;
   for (int i = 1; i <= n; ++i) {
     row[0] = i;
     int row_min = row[0];
+    const char ai = a[static_cast<std::size_t>(i - 1)];
     for (int j = 1; j <= m; ++j) {
-      const auto uj = static_cast<std::size_t>(j);
-      const int cost = a[static_cast<std::size_t>(i - 1)] == b[uj - 1] ? 0 : 1;
-      int v = std::min({back1[uj] + 1, row[uj - 1] + 1, back1[uj - 1] + cost});
-      if (i > 1 && j > 1 && a[static_cast<std::size_t>(i - 1)] == b[uj - 2] &&
-          a[static_cast<std::size_t>(i - 2)] == b[uj - 1]) {
-        v = std::min(v, back2[uj - 2] + 1);
+      const char bj = b[static_cast<std::size_t>(j - 1)];
+      int v = std::min({back1[j] + 1, row[j - 1] + 1, back1[j - 1] + (ai == bj ? 0 : 1)});
+      if (i > 1 && j > 1 && ai == b[static_cast<std::size_t>(j - 2)] &&
+          a[static_cast<std::size_t>(i - 2)] == bj) {
+        v = std::min(v, back2[j - 2] + 1);
       }
-      row[uj] = v;
+      row[j] = v;
       row_min = std::min(row_min, v);
     }
     if (row_min > limit) return limit + 1;
+    int* oldest = back2;
     back2 = back1;
     back1 = row;
+    row = oldest;
   }
-  return std::min(back1[static_cast<std::size_t>(m)], limit + 1);
+  return std::min(back1[m], limit + 1);
 }
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace salon::conversation {
@@ -50,24 +52,22 @@ constexpr std::pair<std::string_view, double> intensifiers[] = {
 };
 
 double weight_of(std::string_view w) {
-  for (const auto& [word, weight] : lexicon) {
-    if (word == w) return weight;
-  }
-  return 0.0;
+  static const std::unordered_map<std::string_view, double> map(std::begin(lexicon),
+                                                                std::end(lexicon));
+  const auto it = map.find(w);
+  return it == map.end() ? 0.0 : it->second;
 }
 
 bool is_negator(std::string_view w) {
-  for (auto n : negators) {
-    if (n == w) return true;
-  }
-  return false;
+  static const std::unordered_set<std::string_view> set(std::begin(negators), std::end(negators));
+  return set.contains(w);
 }
 
 double intensity_of(std::string_view w) {
-  for (const auto& [word, factor] : intensifiers) {
-    if (word == w) return factor;
-  }
-  return 1.0;
+  static const std::unordered_map<std::string_view, double> map(std::begin(intensifiers),
+                                                                std::end(intensifiers));
+  const auto it = map.find(w);
+  return it == map.end() ? 1.0 : it->second;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "conversation/session.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -208,7 +209,9 @@ struct session::state {
 
   // Picks one of several phrasings in turn, never the sentence said in the previous reply.
   std::string vary(std::string_view key, std::initializer_list<std::string_view> options) {
-    auto& n = variant_counter[std::string{key}];
+    auto found = variant_counter.find(key);
+    if (found == variant_counter.end()) found = variant_counter.emplace(std::string{key}, 0u).first;
+    auto& n = found->second;
     const std::size_t count = options.size();
     for (std::size_t attempt = 0; attempt < count; ++attempt) {
       const std::string candidate{*(options.begin() + (n + attempt) % count)};
@@ -471,9 +474,16 @@ struct session::state {
 
   // A prompt cut off after "at" or "with" continues in the next one.
   void keep_dangling_tail(std::string_view text) {
-    const auto tokens = tokenize(text);
-    if (tokens.empty() || tokens.size() > 40) return;
-    const auto& last = tokens.back().text;
+    // The last word, lower case, without trailing punctuation.
+    std::size_t end = text.size();
+    while (end > 0 && !std::isalnum(static_cast<unsigned char>(text[end - 1]))) --end;
+    std::size_t begin = end;
+    while (begin > 0 && std::isalpha(static_cast<unsigned char>(text[begin - 1]))) --begin;
+    if (begin == end || end - begin > 8) return;
+    std::string last;
+    for (std::size_t i = begin; i < end; ++i) {
+      last.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));
+    }
     static constexpr std::string_view dangling[] = {
         "at", "with", "on",  "for", "around", "about", "after", "before", "the",
         "a",  "an",   "and", "by",  "to",     "my",    "is",    "next",   "this"};

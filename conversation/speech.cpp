@@ -62,7 +62,8 @@ std::string say_moment(const local_moment& m) {
 
 std::string say_money(std::int64_t cents) {
   if (cents < 0) cents = 0;
-  std::string out = "$" + std::to_string(cents / 100);
+  std::string out{"$"};
+  out += std::to_string(cents / 100);
   if (cents % 100 != 0) {
     const auto rest = cents % 100;
     out += rest < 10 ? ".0" : ".";

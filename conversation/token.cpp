@@ -1,7 +1,7 @@
 #include "conversation/token.hpp"
 
 #include <array>
-#include <cctype>
+#include <unordered_map>
 #include <utility>
 
 namespace salon::conversation {
@@ -37,10 +37,13 @@ constexpr number_word number_words[] = {
 };
 
 const number_word* find_number_word(std::string_view w) {
-  for (const auto& n : number_words) {
-    if (n.word == w) return &n;
-  }
-  return nullptr;
+  static const auto map = [] {
+    std::unordered_map<std::string_view, const number_word*> out;
+    for (const auto& n : number_words) out.emplace(n.word, &n);
+    return out;
+  }();
+  const auto it = map.find(w);
+  return it == map.end() ? nullptr : it->second;
 }
 
 bool is_filler(std::string_view w) {
@@ -106,6 +109,13 @@ bool is_ordinal_suffix(std::string_view s) {
 
 // Lower-cases ASCII, turns everything that is not a letter, digit or a few meaningful marks into
 // spaces, and maps typographic apostrophes to plain ones.
+constexpr bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 std::string clean_bytes(std::string_view in) {
   std::string out;
   out.reserve(in.size());
@@ -118,8 +128,10 @@ std::string clean_bytes(std::string_view in) {
       i += 2;
     } else if (c >= 0x80 || c < 0x20 || c == 0x7F) {
       out.push_back(' ');
-    } else if (std::isalnum(c)) {
-      out.push_back(static_cast<char>(std::tolower(c)));
+    } else if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if (is_alpha(static_cast<char>(c)) || is_digit(static_cast<char>(c))) {
+      out.push_back(static_cast<char>(c));
     } else if (c == '\'' || c == ':' || c == '/' || c == '.') {
       out.push_back(static_cast<char>(c));
     } else if (c == '&' || c == '+') {
@@ -132,15 +144,14 @@ std::string clean_bytes(std::string_view in) {
 }
 
 // Cleans one whitespace-separated word and splits it into pieces ("3pm" -> "3", "pm").
-void split_word(std::string word, std::vector<std::string>& pieces) {
+void split_word(std::string_view word, std::vector<std::string>& pieces) {
   // "p.m." and "a.m." lose their dots; "3.30" becomes "3:30"; other dots end a sentence.
   std::string w;
   for (std::size_t i = 0; i < word.size(); ++i) {
     const char c = word[i];
     if (c == '.') {
-      const bool digits_around = i > 0 && i + 1 < word.size() &&
-                                 std::isdigit(static_cast<unsigned char>(word[i - 1])) &&
-                                 std::isdigit(static_cast<unsigned char>(word[i + 1]));
+      const bool digits_around =
+          i > 0 && i + 1 < word.size() && is_digit(word[i - 1]) && is_digit(word[i + 1]);
       if (digits_around) w.push_back(':');
       continue;
     }
@@ -149,11 +160,7 @@ void split_word(std::string word, std::vector<std::string>& pieces) {
   // Possessives and contractions: "women's" -> "women", "kids'" -> "kids", "don't" -> "dont",
   // but "that's" -> "thats" and "it's" -> "its", which read as their own words.
   if (w.size() > 2 && w.ends_with("'s") && !is_s_contraction(w)) w.resize(w.size() - 2);
-  std::string no_apostrophe;
-  for (char c : w) {
-    if (c != '\'') no_apostrophe.push_back(c);
-  }
-  w = std::move(no_apostrophe);
+  std::erase(w, '\'');
   while (!w.empty() && (w.back() == ':' || w.back() == '/')) w.pop_back();
   while (!w.empty() && (w.front() == ':' || w.front() == '/')) w.erase(w.begin());
   if (w.empty()) return;
@@ -162,17 +169,14 @@ void split_word(std::string word, std::vector<std::string>& pieces) {
   std::size_t i = 0;
   while (i < w.size()) {
     std::size_t j = i;
-    if (std::isdigit(static_cast<unsigned char>(w[i]))) {
-      while (j < w.size() &&
-             (std::isdigit(static_cast<unsigned char>(w[j])) || w[j] == ':' || w[j] == '/')) {
-        ++j;
-      }
+    if (is_digit(w[i])) {
+      while (j < w.size() && (is_digit(w[j]) || w[j] == ':' || w[j] == '/')) ++j;
       if (j + 2 <= w.size() && is_ordinal_suffix(std::string_view{w}.substr(j, 2)) &&
-          (j + 2 == w.size() || !std::isalpha(static_cast<unsigned char>(w[j + 2])))) {
+          (j + 2 == w.size() || !is_alpha(w[j + 2]))) {
         j += 2;
       }
     } else {
-      while (j < w.size() && !std::isdigit(static_cast<unsigned char>(w[j]))) ++j;
+      while (j < w.size() && !is_digit(w[j])) ++j;
     }
     pieces.push_back(w.substr(i, j - i));
     i = j;
@@ -183,7 +187,7 @@ int parse_int(std::string_view s) {
   if (s.empty() || s.size() > 6) return -1;
   int v = 0;
   for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return -1;
+    if (!is_digit(c)) return -1;
     v = v * 10 + (c - '0');
   }
   return v;
@@ -240,7 +244,7 @@ std::vector<token> tokenize(std::string_view utterance) {
     while (i < cleaned.size() && cleaned[i] == ' ') ++i;
     std::size_t j = i;
     while (j < cleaned.size() && cleaned[j] != ' ') ++j;
-    if (j > i) split_word(cleaned.substr(i, j - i), pieces);
+    if (j > i) split_word(std::string_view{cleaned}.substr(i, j - i), pieces);
     i = j;
   }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "conversation/sentiment.hpp"
@@ -191,6 +193,32 @@ constexpr intent_phrase intent_phrases[] = {
     {intent::goodbye, "im good", 3},
 };
 
+struct split_phrase {
+  intent what;
+  int weight;
+  std::vector<std::string_view> words;
+};
+
+// The intent phrases split into words and indexed by their first word, built once.
+const std::unordered_map<std::string_view, std::vector<split_phrase>>& intent_index() {
+  static const auto index = [] {
+    std::unordered_map<std::string_view, std::vector<split_phrase>> out;
+    for (const auto& p : intent_phrases) {
+      split_phrase split{p.what, p.weight, {}};
+      std::size_t start = 0;
+      while (start < p.words.size()) {
+        auto space = p.words.find(' ', start);
+        if (space == std::string_view::npos) space = p.words.size();
+        split.words.push_back(p.words.substr(start, space - start));
+        start = space + 1;
+      }
+      out[split.words.front()].push_back(std::move(split));
+    }
+    return out;
+  }();
+  return index;
+}
+
 struct fact_trigger {
   std::string_view word;
   std::string_view fact;
@@ -265,11 +293,11 @@ constexpr std::string_view not_name_words[] = {
     "glad",      "calling",
 };
 
-bool in_list(std::string_view w, const auto& list) {
-  for (auto x : list) {
-    if (x == w) return true;
-  }
-  return false;
+// One hash set per word list, built on first use.
+template <const auto& list>
+bool in_list(std::string_view w) {
+  static const std::unordered_set<std::string_view> set(std::begin(list), std::end(list));
+  return set.contains(w);
 }
 
 class analyzer {
@@ -286,6 +314,9 @@ class analyzer {
   utterance run() {
     u_.word_count = t_.size();
     if (t_.empty()) return u_;
+    words_.reserve(t_.size());
+    for (const auto& t : t_) words_.emplace_back(t.text);
+    std::sort(words_.begin(), words_.end());
     u_.sentiment = sentiment_score(t_);
     find_name();
     // After "can I get your name?" a bare word is a name before it is a mis-heard stylist.
@@ -319,6 +350,7 @@ class analyzer {
   }
 
   bool has_phrase(std::string_view phrase) const {
+    if (!has_word(phrase.substr(0, phrase.find(' ')))) return false;
     for (std::size_t i = 0; i < t_.size(); ++i) {
       if (phrase_at(i, phrase)) return true;
     }
@@ -326,6 +358,7 @@ class analyzer {
   }
 
   std::size_t find_phrase(std::string_view phrase) const {
+    if (!has_word(phrase.substr(0, phrase.find(' ')))) return t_.size();
     for (std::size_t i = 0; i < t_.size(); ++i) {
       if (phrase_at(i, phrase)) return i;
     }
@@ -333,7 +366,7 @@ class analyzer {
   }
 
   bool has_word(std::string_view w) const {
-    return std::any_of(t_.begin(), t_.end(), [w](const token& t) { return t.is(w); });
+    return std::binary_search(words_.begin(), words_.end(), w);
   }
 
   bool name_like(std::size_t i) const {
@@ -343,7 +376,7 @@ class analyzer {
     if (!std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
       return false;
     }
-    if (in_list(w, not_name_words) || w.ends_with("ing") || w.ends_with("ous") ||
+    if (in_list<not_name_words>(w) || w.ends_with("ing") || w.ends_with("ous") ||
         w.ends_with("ful") || is_sentiment_word(w)) {
       return false;
     }
@@ -361,7 +394,7 @@ class analyzer {
     std::size_t k = first;
     for (; k < t_.size() && k < first + 3; ++k) {
       const bool ok = trusted && k == first ? !t_[k].text.empty() && t_[k].number < 0 &&
-                                                  !in_list(t_[k].text, not_name_words)
+                                                  !in_list<not_name_words>(t_[k].text)
                                             : name_like(k);
       if (!ok || catalog_.is_catalog_word(t_[k].text)) {
         // A stylist's first name can be the caller's too, but only right after "my name is".
@@ -425,14 +458,28 @@ class analyzer {
         take_name(i, false);
         return;
       }
-      if (!in_list(t_[i].text, not_name_words)) return;
+      if (!in_list<not_name_words>(t_[i].text)) return;
     }
   }
 
   void find_intents() {
     std::array<int, 11> score{};
-    for (const auto& p : intent_phrases) {
-      if (has_phrase(p.words)) score[static_cast<std::size_t>(p.what)] += p.weight;
+    const auto& index = intent_index();
+    std::vector<const split_phrase*> counted;
+    for (std::size_t i = 0; i < t_.size(); ++i) {
+      const auto it = index.find(std::string_view{t_[i].text});
+      if (it == index.end()) continue;
+      for (const auto& p : it->second) {
+        bool matched = i + p.words.size() <= t_.size();
+        for (std::size_t k = 1; matched && k < p.words.size(); ++k) {
+          matched = t_[i + k].text == p.words[k];
+        }
+        // Each phrase counts once however often it is said.
+        if (matched && std::find(counted.begin(), counted.end(), &p) == counted.end()) {
+          counted.push_back(&p);
+          score[static_cast<std::size_t>(p.what)] += p.weight;
+        }
+      }
     }
     const auto at = [&score](intent i) -> int& { return score[static_cast<std::size_t>(i)]; };
     // "cancellation policy" is a question, "in person" is not a hand-off, "no preference" is not
@@ -506,8 +553,8 @@ class analyzer {
     std::size_t yes_at = t_.size();
     std::size_t no_at = t_.size();
     for (std::size_t i = 0; i < t_.size(); ++i) {
-      if (yes_at == t_.size() && in_list(t_[i].text, yes_words)) yes_at = i;
-      if (no_at == t_.size() && in_list(t_[i].text, no_words)) {
+      if (yes_at == t_.size() && in_list<yes_words>(t_[i].text)) yes_at = i;
+      if (no_at == t_.size() && in_list<no_words>(t_[i].text)) {
         // "no preference" and "no problem" are not a no.
         if (!(word(i + 1, "preference") || word(i + 1, "problem") || word(i + 1, "worries") ||
               word(i + 1, "one"))) {
@@ -626,6 +673,8 @@ class analyzer {
   const catalog_index& catalog_;
   std::vector<token> t_;
   std::vector<bool> used_;
+  // The utterance's distinct words, for constant-time "did they say X".
+  std::vector<std::string_view> words_;  // sorted
   local_moment now_;
   expectation expect_;
   utterance u_;

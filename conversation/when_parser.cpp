@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string_view>
+#include <unordered_set>
 
 namespace salon::conversation {
 
@@ -61,10 +62,8 @@ bool is_count_word(std::string_view w) {
       "days",   "day",      "weeks", "week",   "people", "person",  "kids",  "of",    "minutes",
       "minute", "hours",    "hour",  "months", "month",  "dollars", "bucks", "times", "haircuts",
       "cuts",   "children", "girls", "boys",   "men",    "women",   "years", "year"};
-  for (auto c : words) {
-    if (c == w) return true;
-  }
-  return false;
+  static const std::unordered_set<std::string_view> set(std::begin(words), std::end(words));
+  return set.contains(w);
 }
 
 class when_scanner {

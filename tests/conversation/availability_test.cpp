@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "shop_fixture.hpp"
 
 namespace {
@@ -252,6 +255,60 @@ TEST(availability, a_shop_without_hours_services_or_sense_has_nothing) {
   odd.booked = {{"Ann Lee", at("2026-12-01T12:00"), at("2026-12-01T09:00")}};
   auto nine = query({"color"}, "2026-12-01T09:00", "2026-12-01T09:01", "2026-11-30T00:00");
   EXPECT_EQ(find_free_slots(odd, nine).size(), 1u);
+}
+
+// The search skips ahead when everyone is busy; it must find exactly what checking every start
+// one by one finds.
+TEST(availability, matches_a_start_by_start_check_on_a_busy_book) {
+  auto shop = plain_shop();
+  shop.stylists.push_back({"cy", "Cy Dee", "Stylist", {}, {}});
+  std::uint32_t seed = 7;
+  const auto next = [&seed](std::uint32_t n) {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<int>((seed >> 16) % n);
+  };
+  const auto base = at("2026-12-01T00:00");
+  for (int day = 0; day < 5; ++day) {
+    for (const auto& st : shop.stylists) {
+      int m = 9 * 60 + 5 * next(6);
+      while (m < 18 * 60) {
+        const int length = 20 + 5 * next(20);
+        const auto start = base + std::chrono::days{day} + minutes{m};
+        shop.booked.push_back({st.name, start, start + minutes{length}});
+        m += length + 5 * next(40);
+      }
+    }
+  }
+  const availability book{shop};
+  for (const std::vector<std::string>& services :
+       {std::vector<std::string>{"beard"}, {"cut"}, {"color"}, {"cut", "color"}}) {
+    auto q = query(services, "2026-12-01T00:00", "2026-12-06T00:00", "2026-11-30T00:00");
+    q.max_slots = 1000;
+    const auto found = book.find(q);
+    const auto length = book.duration_of(services);
+    std::vector<sys_seconds> expected;
+    for (int day = 0; day < 5; ++day) {
+      for (int m = 9 * 60; m + length.count() <= 18 * 60; m += 15) {
+        const auto start = base + std::chrono::days{day} + minutes{m};
+        const auto end = start + length;
+        for (std::size_t s = 0; s < shop.stylists.size(); ++s) {
+          if (!book.does_all(s, services)) continue;
+          const bool clash =
+              std::any_of(shop.booked.begin(), shop.booked.end(), [&](const auto& b) {
+                return b.resource == shop.stylists[s].name && b.start < end && start < b.end;
+              });
+          if (!clash) {
+            expected.push_back(start);
+            break;
+          }
+        }
+      }
+    }
+    std::vector<sys_seconds> got;
+    for (const auto& f : found) got.push_back(f.start);
+    EXPECT_EQ(got, expected) << services.size() << " services, first " << services.front();
+    EXPECT_FALSE(got.empty());
+  }
 }
 
 }  // namespace
