@@ -9,6 +9,7 @@
 #include "config/settings_loader.hpp"
 #include "net/api_routes.hpp"
 #include "net/http_server.hpp"
+#include "net/twilio_routes.hpp"
 
 namespace salon::app {
 namespace {
@@ -50,6 +51,7 @@ int serve(const config::settings& settings) {
   net::http_server server(options);
   net::add_api_routes(server.routes(),
                       {settings, runtime, server.metrics(), std::chrono::steady_clock::now()});
+  net::add_twilio_routes(server.routes(), {settings, runtime});
   if (auto error = server.start()) {
     spdlog::error("cannot listen on {}:{}: {}", settings.bind_address, settings.port,
                   error.message());
