@@ -158,6 +158,15 @@ std::vector<std::chrono::year_month_day> dates_from_json(const pqxx::field& fiel
   return dates;
 }
 
+// "2024-01-15", as PostgreSQL prints a date.
+std::chrono::year_month_day date_from_text(const std::string& text) {
+  int year = 0;
+  unsigned month = 0, day = 0;
+  if (std::sscanf(text.c_str(), "%d-%u-%u", &year, &month, &day) != 3)
+    throw query_error("the database returned a malformed date: " + text, "");
+  return {std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+}
+
 std::string transcript_json(const std::vector<transcript_turn>& transcript) {
   json array = json::array();
   for (const auto& turn : transcript)
@@ -503,6 +512,15 @@ std::optional<int> connection::find_location_id(const std::string& shop_id) {
   });
 }
 
+std::optional<std::string> connection::find_shop_id(int location_id) {
+  return impl_->run([&](pqxx::connection& c) -> std::optional<std::string> {
+    pqxx::read_transaction tx(c);
+    const auto rows = impl_->exec(tx, statements::shop_of_location, location_id);
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0].as<std::string>();
+  });
+}
+
 std::vector<phone_route> connection::load_phone_routes() {
   return impl_->run([this](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
@@ -670,6 +688,101 @@ std::optional<call_record> connection::load_call(const std::string& call_sid) {
     const auto rows = impl_->exec(tx, statements::load_call, call_sid);
     if (rows.empty()) return std::nullopt;
     return call_from(rows[0]);
+  });
+}
+
+// ---- analytics ------------------------------------------------------------------------------
+
+std::optional<shop_kpis> connection::salon_kpis(const std::string& shop_id, int days) {
+  if (!is_uuid(shop_id)) return std::nullopt;
+  return impl_->run([&](pqxx::connection& c) -> std::optional<shop_kpis> {
+    pqxx::read_transaction tx(c);
+    const auto rows = impl_->exec(tx, statements::salon_kpis, shop_id, days);
+    if (rows.empty()) return std::nullopt;
+    const auto& row = rows[0];
+    shop_kpis k;
+    k.shop_id = row[0].as<std::string>();
+    k.time_zone = row[1].as<std::string>();
+    k.first_day = date_from_text(row[2].as<std::string>());
+    k.last_day = date_from_text(row[3].as<std::string>());
+    k.calls =
+        call_counts{row[4].as<std::int64_t>(), row[5].as<std::int64_t>(), row[6].as<std::int64_t>(),
+                    row[7].as<std::int64_t>(), row[8].as<std::int64_t>(), row[9].as<std::int64_t>(),
+                    row[10].as<std::int64_t>()};
+    k.after_hours_captured = row[11].as<std::int64_t>();
+    k.conversion_rate = row[12].as<double>();
+    k.appointments_booked = row[13].as<std::int64_t>();
+    k.revenue_cents = row[14].as<std::int64_t>();
+    k.average_duration_seconds = nullable<double>(row[15]);
+    k.average_sentiment = nullable<double>(row[16]);
+    return k;
+  });
+}
+
+std::vector<daily_calls> connection::calls_timeseries(const std::string& shop_id, int days) {
+  if (!is_uuid(shop_id)) return {};
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    std::vector<daily_calls> series;
+    for (const auto& row : impl_->exec(tx, statements::calls_timeseries, shop_id, days)) {
+      daily_calls d;
+      d.day = date_from_text(row[0].as<std::string>());
+      d.calls = call_counts{row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
+                            row[3].as<std::int64_t>(), row[4].as<std::int64_t>(),
+                            row[5].as<std::int64_t>(), row[6].as<std::int64_t>(),
+                            row[7].as<std::int64_t>()};
+      d.after_hours_captured = row[8].as<std::int64_t>();
+      series.push_back(d);
+    }
+    return series;
+  });
+}
+
+std::vector<salon_overview> connection::salons_overview() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    std::vector<salon_overview> shops;
+    for (const auto& row : impl_->exec(tx, statements::salons_overview)) {
+      salon_overview o;
+      o.shop_id = row[0].as<std::string>();
+      o.location_id = row[1].as<int>();
+      o.business_name = row[2].as<std::string>();
+      o.phone_number = nullable<std::string>(row[3]);
+      o.time_zone = row[4].as<std::string>();
+      o.created_at = from_epoch_micros(row[5].as<long long>());
+      o.calls_today = row[6].as<std::int64_t>();
+      o.calls = call_counts{row[7].as<std::int64_t>(),  row[8].as<std::int64_t>(),
+                            row[9].as<std::int64_t>(),  row[10].as<std::int64_t>(),
+                            row[11].as<std::int64_t>(), row[12].as<std::int64_t>(),
+                            row[13].as<std::int64_t>()};
+      o.conversion_rate = row[14].as<double>();
+      o.appointments_booked = row[15].as<std::int64_t>();
+      o.revenue_cents = row[16].as<std::int64_t>();
+      o.last_call_at = optional_time(row[17]);
+      shops.push_back(std::move(o));
+    }
+    return shops;
+  });
+}
+
+platform_metrics connection::load_platform_metrics() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    const auto rows = impl_->exec(tx, statements::platform_totals);
+    const auto& row = rows.at(0);
+    platform_metrics m;
+    m.shops = row[0].as<std::int64_t>();
+    m.active_shops = row[1].as<std::int64_t>();
+    m.calls_today = row[2].as<std::int64_t>();
+    m.calls =
+        call_counts{row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
+                    row[6].as<std::int64_t>(), row[7].as<std::int64_t>(), row[8].as<std::int64_t>(),
+                    row[9].as<std::int64_t>()};
+    m.conversion_rate = row[10].as<double>();
+    m.appointments_booked = row[11].as<std::int64_t>();
+    m.revenue_cents = row[12].as<std::int64_t>();
+    m.period_days = row[13].as<int>();
+    return m;
   });
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "db/analytics.hpp"
 #include "db/records.hpp"
 
 namespace salon::db {
@@ -53,6 +54,8 @@ class connection {
   std::optional<shop> load_shop(int location_id);
   // The location id of a shop given its uuid; empty when unknown or not a uuid.
   std::optional<int> find_location_id(const std::string& shop_id);
+  // The uuid of the shop at a location; empty when there is none.
+  std::optional<std::string> find_shop_id(int location_id);
   // Every phone number stored on a profile with the location it reaches.
   std::vector<phone_route> load_phone_routes();
   // Active (booked, completed) appointments of the shop overlapping [from, until).
@@ -82,6 +85,18 @@ class connection {
   // Idempotent; never moves a final status back; ignores callbacks older than the applied one.
   call_log_write apply_status_callback(const call_status_update& update);
   std::optional<call_record> load_call(const std::string& call_sid);
+
+  // ---- analytics (the functions of migrations/0007_analytics.sql) ----
+
+  // Over the shop's last `days` local days; empty when the shop is unknown or shop_id is not a
+  // uuid. days outside 1..365 is a query_error (SQLSTATE 22023).
+  std::optional<shop_kpis> salon_kpis(const std::string& shop_id, int days);
+  // One entry per local day, oldest first, days without calls included; empty when the shop is
+  // unknown. days as for salon_kpis.
+  std::vector<daily_calls> calls_timeseries(const std::string& shop_id, int days);
+  // One entry per shop, by location id.
+  std::vector<salon_overview> salons_overview();
+  platform_metrics load_platform_metrics();
 
   // ---- appointments ----
 

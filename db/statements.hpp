@@ -309,6 +309,38 @@ where shop_id = $1::uuid and customer_phone = $2::text and status in ('booked', 
   and ends_at > $3::timestamptz
 order by starts_at)sql"};
 
+// ---- analytics -------------------------------------------------------------------------------
+
+inline constexpr statement shop_of_location{"shop_of_location", R"sql(
+select id from profiles where location_id = $1::integer)sql"};
+
+inline constexpr statement salon_kpis{"salon_kpis", R"sql(
+select salon_id, timezone, first_day::text, last_day::text, total_calls, calls_answered,
+       calls_booked, calls_inquiry, calls_missed, calls_transferred, calls_in_progress,
+       after_hours_captured, conversion_rate::float8, appointments_booked,
+       revenue_recovered_cents, avg_duration_seconds::float8, avg_sentiment::float8
+from get_salon_kpis($1::uuid, $2::integer))sql"};
+
+inline constexpr statement calls_timeseries{"calls_timeseries", R"sql(
+select date::text, total, answered, booked, inquiry, missed, transferred, in_progress,
+       after_hours_captured
+from get_calls_timeseries($1::uuid, $2::integer))sql"};
+
+inline constexpr statement salons_overview{
+    "salons_overview",
+    R"sql(
+select salon_id, location_id, salon_name, phone, timezone, )sql" SALON_EPOCH_US(
+        "created_at") R"sql(, calls_today, total_calls, calls_answered, calls_booked, calls_inquiry,
+       calls_missed, calls_transferred, calls_in_progress, conversion_rate::float8,
+       appointments_booked, revenue_recovered_cents, )sql" SALON_EPOCH_US("last_call_at") R"sql(
+from get_all_salons_overview())sql"};
+
+inline constexpr statement platform_totals{"platform_totals", R"sql(
+select total_salons, active_salons, calls_today, total_calls, calls_answered, calls_booked,
+       calls_inquiry, calls_missed, calls_transferred, calls_in_progress,
+       conversion_rate::float8, appointments_booked, revenue_recovered_cents, period_days
+from get_platform_metrics())sql"};
+
 #undef SALON_APPOINTMENT_COLUMNS
 #undef SALON_STATUS_RANK
 #undef SALON_UNANSWERED_STATUSES
@@ -350,6 +382,11 @@ inline constexpr statement all[] = {
     reschedule_appointment,
     load_appointment,
     customer_appointments,
+    shop_of_location,
+    salon_kpis,
+    calls_timeseries,
+    salons_overview,
+    platform_totals,
 };
 
 }  // namespace salon::db::statements
