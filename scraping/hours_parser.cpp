@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <vector>
 
 #include "scraping/text_cleaning.hpp"
@@ -35,12 +36,16 @@ constexpr std::array<day_name, 25> day_names = {{
     {"sa", 6, true},
 }};
 
+constexpr std::uint8_t every_day = 0x7F;
+constexpr std::uint8_t monday_to_friday = 0x3E;
+constexpr std::uint8_t weekend = 0x41;
+
 enum class token_kind { day, day_group, time, dash, separator, closed, word };
 
 struct token {
   token_kind kind = token_kind::word;
   int day = 0;                // day
-  std::vector<int> group;     // day_group: "daily", "weekdays", "weekends"
+  std::uint8_t group = 0;     // day_group, bit 0 = Sunday: "daily", "weekdays", "weekends"
   int minute = 0;             // time
   bool has_meridiem = false;  // time: "am"/"pm" written
   bool is_midnight = false;   // time: "midnight" or "12am"
@@ -126,6 +131,11 @@ std::optional<token> read_time(std::string_view text, std::size_t& at) {
 std::vector<token> tokenize(std::string_view text, bool two_letter_days) {
   std::vector<token> tokens;
   const auto push = [&](token_kind kind) {
+    // A run of separators means no more than one.
+    if (kind == token_kind::separator && !tokens.empty() &&
+        tokens.back().kind == token_kind::separator) {
+      return;
+    }
     token t;
     t.kind = kind;
     tokens.push_back(t);
@@ -163,17 +173,17 @@ std::vector<token> tokenize(std::string_view text, bool two_letter_days) {
       } else if (word == "daily" || word == "everyday") {
         token t;
         t.kind = token_kind::day_group;
-        t.group = {0, 1, 2, 3, 4, 5, 6};
+        t.group = every_day;
         tokens.push_back(t);
       } else if (word == "weekdays") {
         token t;
         t.kind = token_kind::day_group;
-        t.group = {1, 2, 3, 4, 5};
+        t.group = monday_to_friday;
         tokens.push_back(t);
       } else if (word == "weekends" || word == "weekend") {
         token t;
         t.kind = token_kind::day_group;
-        t.group = {0, 6};
+        t.group = weekend;
         tokens.push_back(t);
       } else if (word == "closed") {
         push(token_kind::closed);
@@ -200,12 +210,12 @@ std::vector<token> tokenize(std::string_view text, bool two_letter_days) {
                  (word == "days" && !tokens.empty() && tokens.back().kind == token_kind::word &&
                   at >= 10 && lower_ascii(text.substr(at - 10, 10)) == "seven days")) {
         tokens.back().kind = token_kind::day_group;  // "7 days a week"
-        tokens.back().group = {0, 1, 2, 3, 4, 5, 6};
+        tokens.back().group = every_day;
       } else if (word == "every" && !tokens.empty()) {
         push(token_kind::word);
       } else if (word == "day" && !tokens.empty() && tokens.back().kind == token_kind::word) {
         tokens.back().kind = token_kind::day_group;  // "every day"
-        tokens.back().group = {0, 1, 2, 3, 4, 5, 6};
+        tokens.back().group = every_day;
       } else {
         push(token_kind::word);
       }
@@ -299,7 +309,9 @@ weekly_hours parse_tokens(const std::vector<token>& tokens) {
       }
       case token_kind::day_group:
         start_day_set();
-        for (const int day : t.group) add_day(day);
+        for (int day = 0; day < 7; ++day) {
+          if ((t.group >> day) & 1) add_day(day);
+        }
         break;
       case token_kind::time: {
         const bool span = i + 2 < tokens.size() && tokens[i + 1].kind == token_kind::dash &&

@@ -21,6 +21,8 @@ constexpr int max_walk_depth = 600;
 constexpr int max_microdata_depth = 48;
 constexpr std::size_t max_links = 500;
 constexpr std::size_t max_cell_bytes = 400;
+constexpr std::size_t max_title_bytes = 80;
+constexpr std::size_t max_link_text_bytes = 200;
 
 bool is_alpha(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) != 0;
@@ -36,30 +38,43 @@ bool nests(std::string_view name) {
   return std::find(flat.begin(), flat.end(), name) == flat.end();
 }
 
+// Where the raw text of a <script>, <style>, ... element ends: its closing tag, any case.
+std::size_t closing_tag(std::string_view html, std::size_t from, std::string_view name) {
+  for (auto at = html.find("</", from); at != std::string_view::npos;
+       at = html.find("</", at + 2)) {
+    if (lower_ascii(html.substr(at + 2, name.size())) == name) return at;
+  }
+  return html.size();
+}
+
 // How much of the page can be parsed safely: everything before nesting exceeds the limit.
+// One pass; every search moves past what it found.
 std::size_t safe_prefix_length(std::string_view html) {
   int depth = 0;
   std::size_t at = 0;
   while (at < html.size()) {
     const auto open = html.find('<', at);
-    if (open == std::string_view::npos) break;
+    if (open == std::string_view::npos || open + 1 >= html.size()) break;
     if (html.substr(open, 4) == "<!--") {
       const auto end = html.find("-->", open + 4);
       if (end == std::string_view::npos) break;
       at = end + 3;
       continue;
     }
-    const auto close = html.find('>', open + 1);
-    if (close == std::string_view::npos) break;
-    if (open + 1 < html.size() && html[open + 1] == '/') {
+    const char next = html[open + 1];
+    if (next == '/') {
+      const auto close = html.find('>', open + 2);
+      if (close == std::string_view::npos) break;
       depth = std::max(0, depth - 1);
       at = close + 1;
       continue;
     }
-    if (open + 1 >= html.size() || !is_alpha(html[open + 1])) {
+    if (!is_alpha(next)) {
       at = open + 1;
       continue;
     }
+    const auto close = html.find('>', open + 1);
+    if (close == std::string_view::npos) break;
     std::size_t name_end = open + 1;
     while (name_end < close && (std::isalnum(static_cast<unsigned char>(html[name_end])) != 0 ||
                                 html[name_end] == '-')) {
@@ -69,10 +84,7 @@ std::size_t safe_prefix_length(std::string_view html) {
     at = close + 1;
     if (name == "script" || name == "style" || name == "textarea" || name == "title" ||
         name == "xmp" || name == "noscript" || name == "template") {
-      const std::string lower_rest =
-          lower_ascii(html.substr(at, std::min<std::size_t>(html.size() - at, 1 << 20)));
-      const auto end = lower_rest.find("</" + name);
-      at = end == std::string::npos ? html.size() : at + end;
+      at = closing_tag(html, at, name);
       continue;
     }
     const bool self_closing = html[close - 1] == '/';
@@ -213,18 +225,18 @@ int heading_level(GumboTag tag) {
 }
 
 // Source whitespace is layout, not line breaks: only <br> and blocks break lines.
-void append_source_text(std::string& out, const char* text) {
-  for (const char* c = text; *c != '\0'; ++c) {
+void append_source_text(std::string& out, const char* text, std::size_t limit = std::string::npos) {
+  for (const char* c = text; *c != '\0' && out.size() <= limit; ++c) {
     out.push_back(*c == '\n' || *c == '\r' || *c == '\t' || *c == '\f' ? ' ' : *c);
   }
 }
 
-// All text under a node, with "\n" between blocks and at <br>.
-void collect_text(const GumboNode* node, std::string& out, int depth) {
-  if (depth > max_walk_depth) return;
+// All text under a node, with "\n" between blocks and at <br>; stops once `limit` bytes are in.
+void collect_text(const GumboNode* node, std::string& out, int depth, std::size_t limit) {
+  if (depth > max_walk_depth || out.size() > limit) return;
   if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
       node->type == GUMBO_NODE_WHITESPACE) {
-    append_source_text(out, node->v.text.text);
+    append_source_text(out, node->v.text.text, limit);
     return;
   }
   if (node->type != GUMBO_NODE_ELEMENT) return;
@@ -236,13 +248,14 @@ void collect_text(const GumboNode* node, std::string& out, int depth) {
   }
   const bool block = is_block(tag);
   if (block) out.push_back('\n');
-  for_each_child(node, [&](const GumboNode* child) { collect_text(child, out, depth + 1); });
+  for_each_child(node, [&](const GumboNode* child) { collect_text(child, out, depth + 1, limit); });
   if (block) out.push_back('\n');
 }
 
-std::string text_of(const GumboNode* node, bool keep_newlines = false) {
+std::string text_of(const GumboNode* node, bool keep_newlines = false,
+                    std::size_t limit = std::string::npos) {
   std::string raw;
-  collect_text(node, raw, 0);
+  collect_text(node, raw, 0, limit);
   return collapse_spaces(raw, keep_newlines);
 }
 
@@ -267,7 +280,7 @@ bool is_data_table(const GumboNode* table, int depth = 0) {
         return;
       }
       if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) {
-        if (text_of(child).size() > max_cell_bytes) data = false;
+        if (text_of(child, false, 2 * max_cell_bytes).size() > max_cell_bytes) data = false;
         return;
       }
       self(self, child, level + 1);
@@ -402,8 +415,8 @@ class block_walker {
     }
     const std::string classes = class_words(node);
     if (page_.site_title.empty() && is_site_title(classes)) {
-      const std::string title = text_of(node);
-      if (!title.empty() && title.size() <= 80) page_.site_title = title;
+      const std::string title = text_of(node, false, 4 * max_title_bytes);
+      if (!title.empty() && title.size() <= max_title_bytes) page_.site_title = title;
     }
     if (tag == GUMBO_TAG_BR) {
       frames_.back().buffer.push_back('\n');
@@ -488,7 +501,8 @@ class block_walker {
     if (href.empty()) return;
     if (lower_ascii(href.substr(0, 4)) == "tel:") page_.telephone_links.push_back(href);
     if (page_.links.size() >= max_links) return;
-    page_.links.push_back(page_link{href, text_of(node), navigation_depth_ > 0});
+    page_.links.push_back(
+        page_link{href, text_of(node, false, max_link_text_bytes), navigation_depth_ > 0});
   }
 
   static bool is_site_title(const std::string& classes) {

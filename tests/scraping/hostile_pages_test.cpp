@@ -101,6 +101,24 @@ TEST(hostile_pages, markup_soup) {
   }
 }
 
+// Shapes that make naive scanners quadratic; each must finish like any page of its size.
+TEST(hostile_pages, pathological_shapes) {
+  const std::vector<std::string> pages = {
+      repeat("< ", 200000),
+      repeat("<a ", 100000) + ">",
+      repeat("<script>x</script>", 50000),
+      repeat("<table><tr><td>", 350) + repeat("Lorem ipsum dolor sit amet. ", 20000),
+      repeat("<div itemscope>", 350) + repeat("<span itemprop=name>x</span>", 5000),
+      repeat("<a href='/services'>", 20000),
+      "<div class='logo'>" + repeat("<div class='brand'>", 350) + repeat("word ", 50000),
+      repeat("<!-- -->", 100000) + repeat("</div>", 100000),
+  };
+  for (const auto& html : pages) {
+    const auto page = extract_page(html, "http://salon.test/");
+    EXPECT_LE(page.links.size(), 200u);
+  }
+}
+
 TEST(hostile_pages, huge_text_blocks) {
   const std::string html =
       "<p>" + repeat("Haircut $40 Mon-Fri 9-5 (512) 555-0147 ", 20000) + "</p>";
