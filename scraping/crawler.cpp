@@ -163,9 +163,12 @@ class site_crawler {
 
   // The robots.txt rules for a URL's origin, read once. Empty when the origin cannot be reached
   // at all; the error is in the report then.
-  const robots_rules* robots_for(const url_parts& url) {
+  const robots_rules* robots_for(const url_parts& url, bool start) {
+    // Trouble with the start page's origin ends the crawl; with another origin, one page.
+    auto& trouble = start ? report().errors : report().warnings;
     const std::string origin = origin_of(url);
     if (const auto known = robots_.find(origin); known != robots_.end()) return &known->second;
+    if (unreachable_.contains(origin)) return nullptr;
     const fetch_result answer =
         fetcher_.fetch(origin + "/robots.txt", limits(options_.max_robots_bytes, {}));
     robots_rules rules = robots_rules::allow_all();
@@ -187,16 +190,18 @@ class site_crawler {
       case fetch_status::wrong_content_type:
         break;  // unavailable: allowed (RFC 9309, 2.3.1.3)
       case fetch_status::refused_address:
-        report().errors.push_back("site refused: " + answer.error);
+        trouble.push_back("site refused: " + answer.error);
+        unreachable_.insert(origin);
         return nullptr;
       case fetch_status::unreachable:
-        report().errors.push_back("site unreachable: " + answer.error);
+        trouble.push_back("site unreachable: " + answer.error);
+        unreachable_.insert(origin);
         return nullptr;
       case fetch_status::timed_out:
       case fetch_status::failed:
-        report().errors.push_back("robots.txt at " + origin + " could not be read (" +
-                                  answer.error +
-                                  "); the site is treated as disallowing everything");
+        trouble.push_back("robots.txt at " + origin + " could not be read (" + answer.error +
+                          "); the site is treated as disallowing everything");
+        unreachable_.insert(origin);
         return nullptr;
     }
     return &robots_.emplace(origin, std::move(rules)).first->second;
@@ -205,7 +210,7 @@ class site_crawler {
   // Reads one page; false when the crawl cannot go on.
   bool read_page(const queued& next, bool first) {
     const auto parts = parse_url(next.url);
-    const robots_rules* rules = robots_for(*parts);
+    const robots_rules* rules = robots_for(*parts, first);
     if (rules == nullptr) {
       skip(next.url, first ? "site could not be reached" : "robots.txt could not be read");
       if (first) return false;
@@ -298,6 +303,7 @@ class site_crawler {
   std::size_t skipped_beyond_list_ = 0;
   bool budget_noted_ = false;
   std::map<std::string, robots_rules> robots_;
+  std::set<std::string> unreachable_;  // origins whose robots.txt could not be fetched
 };
 
 }  // namespace
