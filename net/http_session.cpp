@@ -279,9 +279,10 @@ void http_session::dispatch() {
   phase_ = phase::handling;
   keep_alive_while_handling_ = shared_from_this();
   // The responder may be used from any thread, and long after: it holds the session weakly and
-  // hops onto its strand.
-  responder reply{[weak = weak_from_this(), executor = executor_](http_response response) {
+  // hops onto its strand. It holds nothing of Asio's, which may be gone by the time it dies.
+  responder reply{[weak = weak_from_this()](http_response response) {
     if (auto self = weak.lock()) {
+      auto executor = self->executor_;
       asio::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
         self->on_response(std::move(response));
       });
