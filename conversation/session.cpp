@@ -102,6 +102,8 @@ struct session::state {
   sys_seconds call_start;
 
   step at = step::open;
+  // Where to return when the caller declines the offer of a person.
+  step at_before_person = step::open;
   flow current = flow::none;
   std::vector<std::string> services;         // ids
   std::vector<std::string> variant_choices;  // ids of men's/women's/kids' options to pick from
@@ -269,7 +271,7 @@ struct session::state {
     }
     combined.append(text.substr(0, std::min(text.size(), max_utterance_bytes)));
     const utterance u = analyze(shop(), model->catalog, combined, local, expected());
-    if (u.word_count == 0) return finish(not_understood_reply(local, true));
+    if (u.word_count == 0) return finish(not_understood_reply(true));
     spoke = true;
     for (auto i : u.intents) {
       if (std::find(intents.begin(), intents.end(), i) == intents.end()) intents.push_back(i);
@@ -293,7 +295,7 @@ struct session::state {
         break;
       }
     }
-    if (d == '\0') return finish(not_understood_reply(local, true));
+    if (d == '\0') return finish(not_understood_reply(true));
     ++turns;
     spoke = true;
     if (d == '0') {
@@ -307,11 +309,11 @@ struct session::state {
     if (d == '*' || d == '#') {
       reply r;
       r.sentences.push_back("Sure, let me repeat that.");
-      reprompt(r, local);
+      reprompt(r);
       return finish(std::move(r));
     }
     if (u.reply == answer::none) {
-      return finish(not_understood_reply(local, false));
+      return finish(not_understood_reply(false));
     }
     return finish(respond(u, local));
   }
@@ -517,7 +519,7 @@ struct session::state {
         reply r;
         r.sentences.push_back("Okay, let's try again.");
         at = current == flow::none ? step::open : at_before_person;
-        reprompt(r, now);
+        reprompt(r);
         return r;
       }
     }
@@ -766,7 +768,7 @@ struct session::state {
     if (question) {
       not_understood = 0;
       if (current == flow::booking || current == flow::reschedule) {
-        reprompt(r, now);
+        reprompt(r);
       } else {
         r.sentences.push_back(vary("offer_booking", {"Would you like to book an appointment?",
                                                      "Can I book an appointment for you?"}));
@@ -795,15 +797,13 @@ struct session::state {
     if (u.understood() && u.reply != answer::none) {
       // A yes or no that fits nothing pending: restate where we are.
       not_understood = 0;
-      reprompt(r, now);
+      reprompt(r);
       return r;
     }
-    return not_understood_reply(now, false);
+    return not_understood_reply(false);
   }
 
-  step at_before_person = step::open;
-
-  reply not_understood_reply(const local_moment& now, bool silent) {
+  reply not_understood_reply(bool silent) {
     reply r;
     ++not_understood;
     if (not_understood >= not_understood_limit) {
@@ -817,7 +817,7 @@ struct session::state {
         silent ? vary("silence", {"Sorry, I didn't hear anything.", "Sorry, I didn't catch that."})
                : vary("not_understood",
                       {"Sorry, I didn't quite get that.", "I'm sorry, I didn't understand."}));
-    reprompt(r, now);
+    reprompt(r);
     return r;
   }
 
@@ -844,7 +844,7 @@ struct session::state {
   }
 
   // Re-asks whatever is pending.
-  void reprompt(reply& r, const local_moment& now) {
+  void reprompt(reply& r) {
     switch (at) {
       case step::ask_service:
         r.sentences.push_back("What service would you like to book?");
@@ -885,7 +885,6 @@ struct session::state {
       default:
         break;
     }
-    (void)now;
     r.sentences.push_back(
         "You can book, change or cancel an appointment, or ask about our "
         "services, prices and hours. How can I help?");
@@ -897,7 +896,7 @@ struct session::state {
     if (u.has(intent::prices)) answer_prices(r, u);
     if (u.has(intent::hours)) answer_hours(r, u, now);
     if (u.has(intent::location)) answer_location(r, u);
-    if (u.has(intent::stylists)) answer_stylists(r, u, now);
+    if (u.has(intent::stylists)) answer_stylists(r, u);
     if (u.has(intent::shop_info) && !u.has(intent::location)) answer_fact(r, u.fact);
   }
 
@@ -1052,7 +1051,7 @@ struct session::state {
     r.sentences.push_back("I'm not sure about that, but the team at the salon can tell you.");
   }
 
-  void answer_stylists(reply& r, const utterance& u, const local_moment& now) {
+  void answer_stylists(reply& r, const utterance& u) {
     const auto& stylists = shop().stylists;
     if (stylists.empty()) {
       r.sentences.push_back("Any of our stylists can take care of you.");
@@ -1073,7 +1072,6 @@ struct session::state {
                                 say_clock(static_cast<int>(h->opens.count())) + " to " +
                                 say_clock(static_cast<int>(h->closes.count())) + ".");
         }
-        (void)now;
         return;
       }
       std::string role = stylists[s].role.empty() ? "one of our stylists" : lower(stylists[s].role);
@@ -1399,7 +1397,7 @@ struct session::state {
     }
     std::sort(same_day.begin(), same_day.end(),
               [](const auto& a, const auto& b) { return a.start < b.start; });
-    present_offers(r, std::move(same_day), now);
+    present_offers(r, std::move(same_day));
   }
 
   void open_search(reply& r, const local_moment& now) {
@@ -1438,7 +1436,7 @@ struct session::state {
       q.start_within = minute_span{};
       slots = book().find(q);
     }
-    present_offers(r, std::move(slots), now);
+    present_offers(r, std::move(slots));
   }
 
   std::string describe_request() const {
@@ -1475,8 +1473,7 @@ struct session::state {
     return s.empty() ? "then" : s;
   }
 
-  void present_offers(reply& r, std::vector<free_slot> slots, const local_moment& now) {
-    (void)now;
+  void present_offers(reply& r, std::vector<free_slot> slots) {
     if (slots.empty()) {
       r.sentences.push_back("I'm sorry, I don't see any openings in the next two weeks.");
       r.sentences.push_back("Would you like me to connect you with someone at the salon?");
@@ -1539,7 +1536,7 @@ struct session::state {
       say_offers(r);
       return r;
     }
-    present_offers(r, std::move(slots), now);
+    present_offers(r, std::move(slots));
     return r;
   }
 
