@@ -148,8 +148,15 @@ class when_scanner {
         d = monday + days{7 + (wd + 6) % 7};
         mark(i - 1, i);
       } else {
-        d = today_ + days{(wd - today_wd + 7) % 7};
-        if (prev_word(i, "this")) mark(i - 1, i);
+        // A bare weekday said on that weekday means next week's; "this friday" on a Friday is
+        // today.
+        int ahead = (wd - today_wd + 7) % 7;
+        if (prev_word(i, "this")) {
+          mark(i - 1, i);
+        } else if (ahead == 0) {
+          ahead = 7;
+        }
+        d = today_ + days{ahead};
       }
       set_day(d, i);
       mark(i, i + 1);

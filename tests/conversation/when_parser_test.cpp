@@ -48,6 +48,9 @@ TEST(when_parser, weekdays_this_and_next) {
   EXPECT_EQ(parse("next friday", day(2026, 12, 5)).day, day(2026, 12, 11));
   EXPECT_EQ(parse("saturdays", tuesday).day, day(2026, 12, 5));
   EXPECT_EQ(parse("thurs", tuesday).day, day(2026, 12, 3));
+  // Said on a Tuesday: "tuesday" is next week's, "this tuesday" is today.
+  EXPECT_EQ(parse("tuesday", tuesday).day, day(2026, 12, 8));
+  EXPECT_EQ(parse("this tuesday", tuesday).day, tuesday);
 }
 
 TEST(when_parser, weekend_and_week_spans) {
