@@ -120,7 +120,8 @@ void collect_links(const page_content& page, const std::string& page_url, page_f
     if (auto resolved = resolve_url(page_url, page.base_href)) base = *resolved;
   }
   std::vector<std::string> seen = {page_key(*here)};
-  const auto consider = [&](const std::string& href, const std::string& text, int forced_rank) {
+  const auto consider = [&](const std::string& href, const std::string& text, int forced_rank,
+                            bool in_navigation) {
     const std::string scheme = url_scheme(href);
     if (!scheme.empty() && scheme != "http" && scheme != "https") return;  // mailto:, tel:, ...
     const auto resolved = resolve_url(base, href);
@@ -142,12 +143,14 @@ void collect_links(const page_content& page, const std::string& page_url, page_f
       }
       return;
     }
-    const int rank = forced_rank > 0 ? forced_rank : link_rank(target->path, text);
+    int rank = forced_rank > 0 ? forced_rank : link_rank(target->path, text);
+    // Of the pages with no telling words, the site's own menu names the main ones.
+    if (rank == other_page_rank && !in_navigation) rank = other_page_rank / 2;
     if (rank <= 0 || out.links.size() >= max_ranked_links) return;
     out.links.push_back(ranked_link{*resolved, text, rank});
   };
-  if (!page.refresh_url.empty()) consider(page.refresh_url, {}, refresh_rank);
-  for (const auto& link : page.links) consider(link.href, link.text, 0);
+  if (!page.refresh_url.empty()) consider(page.refresh_url, {}, refresh_rank, true);
+  for (const auto& link : page.links) consider(link.href, link.text, 0, link.in_navigation);
   std::stable_sort(out.links.begin(), out.links.end(),
                    [](const ranked_link& a, const ranked_link& b) { return a.rank > b.rank; });
 }

@@ -17,7 +17,8 @@ int link_rank(std::string_view path, std::string_view link_text);
 bool is_asset_path(std::string_view path);
 
 // The page's links, resolved against the page (or its <base>): same-site ones worth reading go
-// to out.links, best first; links to other sites and PDF menus go to out.ignored_links.
+// to out.links, best first (of the other pages, those in the site's navigation first); links to
+// other sites and PDF menus go to out.ignored_links.
 void collect_links(const page_content& page, const std::string& page_url, page_findings& out);
 
 }  // namespace salon::scraping

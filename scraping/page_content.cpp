@@ -201,10 +201,6 @@ bool is_block(GumboTag tag) {
   }
 }
 
-bool is_emphasis(GumboTag tag) {
-  return tag == GUMBO_TAG_EM || tag == GUMBO_TAG_I || tag == GUMBO_TAG_STRONG || tag == GUMBO_TAG_B;
-}
-
 int heading_level(GumboTag tag) {
   switch (tag) {
     case GUMBO_TAG_H1:
@@ -373,7 +369,7 @@ class block_walker {
   explicit block_walker(page_content& page) : page_(page) {}
 
   void walk_document(const GumboNode* root) {
-    frames_.push_back(frame{next_id_++, "html", 0, {}, {}, 0, 0, 0});
+    frames_.push_back(frame{next_id_++, "html", 0, {}, {}, 0});
     walk(root, 0);
     flush();
   }
@@ -385,8 +381,6 @@ class block_walker {
     int heading_level;
     std::string own_classes;
     std::string buffer;
-    int letters;
-    int emphasized_letters;
     int parent_id;
   };
 
@@ -425,11 +419,7 @@ class block_walker {
     if (tag == GUMBO_TAG_A) read_link(node);
     const bool navigation =
         tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_HEADER || attribute(node, "role") == "navigation";
-    const bool footer = tag == GUMBO_TAG_FOOTER;
     navigation_depth_ += navigation ? 1 : 0;
-    footer_depth_ += footer ? 1 : 0;
-    const bool emphasis = is_emphasis(tag);
-    emphasis_depth_ += emphasis ? 1 : 0;
 
     if (tag == GUMBO_TAG_TABLE && is_data_table(node)) {
       flush();
@@ -441,8 +431,6 @@ class block_walker {
                               heading_level(tag),
                               classes,
                               {},
-                              0,
-                              0,
                               frames_.back().element_id});
       for_each_child(node, [&](const GumboNode* child) { walk(child, depth + 1); });
       flush();
@@ -451,8 +439,6 @@ class block_walker {
       for_each_child(node, [&](const GumboNode* child) { walk(child, depth + 1); });
     }
     navigation_depth_ -= navigation ? 1 : 0;
-    footer_depth_ -= footer ? 1 : 0;
-    emphasis_depth_ -= emphasis ? 1 : 0;
   }
 
   void read_head(const GumboNode* node, int depth) {
@@ -524,7 +510,6 @@ class block_walker {
       block.parent_id = table_element;
       block.classes = classes;
       block.in_navigation = navigation_depth_ > 0;
-      block.in_footer = footer_depth_ > 0;
       bool all_headers = true;
       for_each_child(row, [&](const GumboNode* cell) {
         const GumboTag tag = tag_of(cell);
@@ -564,26 +549,13 @@ class block_walker {
     visit(visit, table, 0);
   }
 
-  void add_text(const char* text) {
-    frame& top = frames_.back();
-    const std::size_t before = top.buffer.size();
-    append_source_text(top.buffer, text);
-    int letters = 0;
-    for (std::size_t i = before; i < top.buffer.size(); ++i) {
-      const auto c = static_cast<unsigned char>(top.buffer[i]);
-      if (std::isalnum(c) != 0 || c >= 0xC0) ++letters;
-    }
-    top.letters += letters;
-    if (emphasis_depth_ > 0) top.emphasized_letters += letters;
-  }
+  void add_text(const char* text) { append_source_text(frames_.back().buffer, text); }
 
   // Emits the text gathered so far for the innermost open block.
   void flush() {
     frame& top = frames_.back();
     std::string text = collapse_spaces(top.buffer, true);
-    const bool emphasized = top.letters > 0 && top.emphasized_letters == top.letters;
     top.buffer.clear();
-    top.letters = top.emphasized_letters = 0;
     if (text.empty()) return;
     text_block block;
     block.tag = top.tag;
@@ -597,8 +569,6 @@ class block_walker {
     block.element_id = top.element_id;
     block.parent_id = top.parent_id;
     block.in_navigation = navigation_depth_ > 0;
-    block.in_footer = footer_depth_ > 0;
-    block.emphasized = emphasized;
     page_.blocks.push_back(std::move(block));
   }
 
@@ -607,8 +577,6 @@ class block_walker {
   int next_id_ = 1;
   int next_table_id_ = 0;
   int navigation_depth_ = 0;
-  int footer_depth_ = 0;
-  int emphasis_depth_ = 0;
 };
 
 struct gumbo_output_deleter {

@@ -22,8 +22,6 @@ struct text_block {
   int parent_id = 0;               // its nearest block-level ancestor: blocks of one card share it
   int table_id = -1;               // rows of one table share it
   bool in_navigation = false;      // inside <nav> or <header>
-  bool in_footer = false;
-  bool emphasized = false;  // every letter inside <em>, <i>, <strong> or <b>
 };
 
 struct page_link {

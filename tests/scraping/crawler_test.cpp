@@ -151,17 +151,19 @@ TEST(crawler, links_are_read_best_first) {
                {200,
                 "text/html",
                 page_with_links("<a href=\"/contact\">Contact</a><a href=\"/gift-ideas\">Gifts</a>"
+                                "<nav><a href=\"/specials\">Specials</a></nav>"
                                 "<a href=\"/about\">About</a><a href=\"/our-team\">Team</a>"
                                 "<a href=\"/prices\">Prices</a><a href=\"/blog/post\">Blog</a>"),
                 {},
                 {}});
-  for (const std::string path : {"/contact", "/gift-ideas", "/about", "/our-team", "/prices"}) {
+  for (const std::string path :
+       {"/contact", "/gift-ideas", "/about", "/our-team", "/prices", "/specials"}) {
     server.route(path, {200, "text/html", page_with_links("<p>page</p>"), {}, {}});
   }
   const auto result = crawl(server.url("/"), loopback_options());
-  EXPECT_EQ(
-      read_paths(result.report, server),
-      (std::vector<std::string>{"/", "/prices", "/our-team", "/about", "/contact", "/gift-ideas"}));
+  EXPECT_EQ(read_paths(result.report, server),
+            (std::vector<std::string>{"/", "/prices", "/our-team", "/about", "/contact",
+                                      "/specials", "/gift-ideas"}));
   EXPECT_FALSE(server.was_requested("/blog/post"));
 }
 
