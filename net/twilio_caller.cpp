@@ -448,9 +448,9 @@ class call_flow : public std::enable_shared_from_this<call_flow> {
       }
       observe(call_event_kind::session_ended, report_.handoff_data);
       if (turn_) {
-        if (turn_->action.what == caller_action::kind::say) {
-          report_.problems.push_back("`end` came before the turn's last token");
-        }
+        // A prompt that crossed the `end` following the previous reply is the caller's doing;
+        // a reply cut off by `end` is the server's.
+        if (token_seen_) report_.problems.push_back("`end` came before the turn's last token");
         complete_turn(false);
       }
       report_.session_status = "ended";
