@@ -8,6 +8,8 @@
 #include <functional>
 
 #include "actors/durable_write.hpp"
+#include "actors/ops_event.hpp"
+#include "actors/ops_subscriber.hpp"
 #include "conversation/reply.hpp"
 #include "conversation/shop_snapshot.hpp"
 #include "db/records.hpp"
@@ -44,6 +46,10 @@ using relay_error_atom = caf::atom_constant<caf::atom("relay_err")>;
 using hang_up_atom = caf::atom_constant<caf::atom("hang_up")>;
 using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using map_phone_atom = caf::atom_constant<caf::atom("map_phone")>;
+using ops_publish_atom = caf::atom_constant<caf::atom("ops_pub")>;
+using ops_subscribe_atom = caf::atom_constant<caf::atom("ops_sub")>;
+using ops_unsubscribe_atom = caf::atom_constant<caf::atom("ops_unsub")>;
+using ops_count_atom = caf::atom_constant<caf::atom("ops_count")>;
 
 // A booking the call actor asks its shop actor for.
 struct booking_request {
@@ -76,3 +82,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<salon::db::booked_slot>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<salon::db::appointment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(salon::db::booking_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(salon::db::cancel_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(salon::actors::ops_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(salon::actors::ops_filter)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<salon::actors::ops_subscriber>)

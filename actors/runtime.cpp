@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "actors/broadcaster.hpp"
 #include "actors/call.hpp"
 #include "actors/call_log.hpp"
 #include "actors/database_pool.hpp"
@@ -44,15 +45,17 @@ struct runtime::impl {
   caf::actor database_pool;
   caf::actor call_log;
   caf::actor directory;
+  caf::actor broadcaster;
   std::once_flag stopped;
 
   explicit impl(const config::settings& settings) : system(configure(cfg, settings)) {
     database_pool =
         spawn_database_pool(system, {settings.database_url, settings.db_pool_size, 10000}, stats);
     call_log = spawn_call_log(system, database_pool, settings.spool_dir, stats);
+    broadcaster = spawn_broadcaster(system, {database_pool, &stats});
     directory = spawn_shop_directory(
         system, {settings.phone_to_location, settings.default_location_id},
-        shop_environment{database_pool, call_log, settings.default_timezone, &stats});
+        shop_environment{database_pool, call_log, settings.default_timezone, &stats, broadcaster});
   }
 
   // Sends one request from a short-lived actor and hands the answer (or failure) to `done`.
@@ -181,8 +184,9 @@ void runtime::answer_call(incoming_call call, std::function<void(outcome<call_an
 }
 
 std::shared_ptr<live_call> runtime::start_call(relay_setup setup, std::shared_ptr<call_line> line) {
-  auto call = spawn_call(impl_->system, std::move(setup), std::move(line),
-                         call_environment{impl_->directory, impl_->call_log, &impl_->stats});
+  auto call = spawn_call(
+      impl_->system, std::move(setup), std::move(line),
+      call_environment{impl_->directory, impl_->call_log, &impl_->stats, impl_->broadcaster});
   return make_live_call(std::move(call));
 }
 
@@ -266,3 +270,14 @@ void runtime::stop() {
 }
 
 }  // namespace salon::actors
+void runtime::subscribe_ops(std::shared_ptr<ops_subscriber> subscriber, ops_filter filter) {
+  caf::anon_send(impl_->broadcaster, ops_subscribe_atom::value, std::move(subscriber),
+                 std::move(filter));
+}
+
+void runtime::unsubscribe_ops(std::shared_ptr<ops_subscriber> subscriber) {
+  caf::anon_send(impl_->broadcaster, ops_unsubscribe_atom::value, std::move(subscriber));
+}
+
+    caf::anon_send_exit(impl_->broadcaster, caf::exit_reason::user_shutdown);
+    impl_->broadcaster = nullptr;

@@ -10,6 +10,7 @@
 #include "actors/call_types.hpp"
 #include "actors/failure.hpp"
 #include "actors/runtime_stats.hpp"
+#include "actors/ops_subscriber.hpp"
 #include "config/settings.hpp"
 #include "db/records.hpp"
 
@@ -84,3 +85,10 @@ class runtime {
 };
 
 }  // namespace salon::actors
+  // ---- live operations (WS /ops) ----
+
+  // `subscriber` gets a snapshot (live calls, today's numbers), then every event that passes
+  // `filter`, until unsubscribe_ops or until its deliver() fails. Never blocks.
+  void subscribe_ops(std::shared_ptr<ops_subscriber> subscriber, ops_filter filter);
+  void unsubscribe_ops(std::shared_ptr<ops_subscriber> subscriber);
+

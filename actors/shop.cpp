@@ -200,6 +200,18 @@ std::string service_names(const db::shop& shop, const std::vector<std::string>& 
   return names.empty() ? std::string("appointment") : names;
 }
 
+// Tells the live dashboards (WS /ops).
+void publish(shop_actor* self, ops_payload payload) {
+  auto& state = self->state;
+  if (!state.env.broadcaster || !state.config) return;
+  self->send(state.env.broadcaster, ops_publish_atom::value,
+             ops_event{state.location_id,
+                       state.config->profile.id,
+                       state.config->profile.business_name,
+                       {},
+                       std::move(payload)});
+}
+
 void release_hold(shop_actor* self, const std::string& hold_id) {
   auto& book = self->state.book;
   book.erase(std::remove_if(book.begin(), book.end(),
@@ -251,6 +263,13 @@ void book(shop_actor* self, booking_request request, caf::response_promise promi
               spdlog::info("appointment {} booked: shop {} {} on {} for call {}", appointment.id,
                            self->state.location_id, appointment.service_name, appointment.resource,
                            request.call_sid);
+              publish(
+                  self,
+                  appointment_created_event{
+                      appointment.id, appointment.service_name, appointment.resource,
+                      appointment.starts_at, appointment.ends_at,
+                      appointment.customer_name.value_or(""), appointment.estimated_revenue_cents,
+                      std::string(db::to_string(appointment.source)), appointment.call_sid});
               promise.deliver(action_result{conversation::booking_confirmed{appointment.id}});
             } else {
               stats->bookings_taken.fetch_add(1);
@@ -302,6 +321,7 @@ void cancel(shop_actor* self, std::string id, caf::response_promise promise) {
             if (result == db::cancel_result::cancelled) {
               release_hold(self, id);
               spdlog::info("appointment {} cancelled at shop {}", id, self->state.location_id);
+              publish(self, appointment_cancelled_event{id});
               promise.deliver(change_status::done);
             } else {
               promise.deliver(change_status::unavailable);

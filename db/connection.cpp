@@ -794,6 +794,26 @@ booking_outcome connection::insert_appointment(const appointment& request) {
     try {
       pqxx::work tx(c);
       if (request.call_sid)
+std::vector<shop_today> connection::shops_today() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    std::vector<shop_today> shops;
+    for (const auto& row : impl_->exec(tx, statements::shops_today)) {
+      shop_today t;
+      t.location_id = row[0].as<int>();
+      t.shop_id = row[1].as<std::string>();
+      t.business_name = row[2].as<std::string>();
+      t.calls = row[3].as<std::int64_t>();
+      t.answered = row[4].as<std::int64_t>();
+      t.booked_calls = row[5].as<std::int64_t>();
+      t.appointments = row[6].as<std::int64_t>();
+      t.revenue_cents = row[7].as<std::int64_t>();
+      shops.push_back(std::move(t));
+    }
+    return shops;
+  });
+}
+
         impl_->exec(tx, statements::ensure_call, *request.call_sid, request.shop_id);
       impl_->exec(tx, statements::insert_appointment, id, request.shop_id, request.call_sid,
                   request.customer_name, request.customer_phone, request.service_id,

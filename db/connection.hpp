@@ -9,6 +9,7 @@
 
 #include "db/analytics.hpp"
 #include "db/records.hpp"
+#include "db/shop_today.hpp"
 
 namespace salon::db {
 
@@ -100,6 +101,8 @@ class connection {
 
   // ---- appointments ----
 
+  // Every shop's numbers for its local today, by location id (the live dashboard's).
+  std::vector<shop_today> shops_today();
   // Stores a booked (or pending) appointment. taken when an active appointment of the same
   // resource overlaps (the exclusion constraint decides). Passing the same id again returns
   // booked without storing twice. With a call_sid and status booked, the call's outcome becomes
