@@ -51,6 +51,8 @@ struct call_state {
   std::optional<std::string> handoff_reason;
   db::time_point started_at{};
   bool settled = false;
+  std::string shop_name;
+  bool announced = false;  // call_started went to the dashboards
   static inline const char* name = "call";
 };
 
@@ -81,6 +83,34 @@ void end_session(call_actor* self, const std::string& reason, bool hand_off) {
                hand_off ? "hand-off: " : "", reason);
 }
 
+// Tells the live dashboards (WS /ops). A call shows there once it has a shop.
+void publish(call_actor* self, ops_payload payload) {
+  auto& state = self->state;
+  if (!state.env.broadcaster || !state.location_id) return;
+  self->send(state.env.broadcaster, ops_publish_atom::value,
+             ops_event{*state.location_id, {}, state.shop_name, now_micro(), std::move(payload)});
+}
+
+void publish_turn(call_actor* self, const std::string& receptionist_said) {
+  auto& state = self->state;
+  if (!state.announced || !state.session) return;
+  auto summary = state.session->summary();
+  call_turn_event turn;
+  turn.call_sid = state.setup.call_sid;
+  turn.turns = summary.turns;
+  turn.intent = std::string(conversation::to_string(summary.primary_intent));
+  turn.sentiment = summary.sentiment;
+  turn.sentiment_label = summary.sentiment_label;
+  for (auto it = state.transcript.rbegin(); it != state.transcript.rend(); ++it) {
+    if (it->speaker == "caller") {
+      turn.caller_said = it->text;
+      break;
+    }
+  }
+  turn.receptionist_said = receptionist_said;
+  publish(self, std::move(turn));
+}
+
 void handle_result(call_actor* self, const action_result& result);
 
 // Speaks the reply sentence by sentence (the caller hears the first while the rest streams),
@@ -92,6 +122,7 @@ void answer(call_actor* self, const reply& r) {
     state.line->say(last ? r.sentences[i] : r.sentences[i] + " ", last);
   }
   note(self, "receptionist", r.text());
+  publish_turn(self, r.text());
   for (const auto& action : r.actions) {
     std::visit(
         [&](const auto& a) {
@@ -214,7 +245,10 @@ void shop_unavailable(call_actor* self, const std::string& why) {
 void start_session(call_actor* self, shared_snapshot snapshot) {
   auto& state = self->state;
   auto start = std::chrono::time_point_cast<std::chrono::seconds>(state.started_at);
+  state.shop_name = snapshot->name;
   state.session.emplace(std::move(snapshot), state.setup.from, start);
+  publish(self, call_started_event{state.setup.call_sid, state.setup.from, state.started_at});
+  state.announced = true;
   // Twilio spoke the welcome greeting from the TwiML.
   note(self, "receptionist", state.session->greeting().text());
   while (!state.waiting.empty() && !state.settled) {
@@ -292,6 +326,16 @@ void settle(call_actor* self, const std::string& reason) {
   spdlog::info("call {} ended ({}): outcome {}, intent {}, {} turns", state.setup.call_sid, reason,
                db::to_string(settlement.outcome), settlement.primary_intent.value_or("none"),
                settlement.turns);
+  if (state.announced) {
+    std::chrono::duration<double> duration = settlement.ended_at - settlement.started_at;
+    publish(self, call_ended_event{
+                      state.setup.call_sid, std::string(db::to_string(settlement.outcome)),
+                      duration.count(), settlement.primary_intent.value_or("unknown"),
+                      settlement.sentiment_score.value_or(0.0),
+                      settlement.sentiment ? std::string(db::to_string(*settlement.sentiment))
+                                           : std::string("neutral"),
+                      settlement.turns});
+  }
   self->send(state.env.call_log, write_atom::value, durable_write{std::move(settlement)});
   state.env.stats->live_calls.fetch_sub(1);
   self->quit();

@@ -13,6 +13,7 @@ struct call_environment {
   caf::actor directory;
   caf::actor call_log;
   runtime_stats* stats = nullptr;
+  caf::actor broadcaster{};  // live dashboards (WS /ops); may be null
 };
 
 // One actor per live call, created at the relay's `setup`. Finds the shop, runs the

@@ -13,6 +13,7 @@ struct shop_environment {
   caf::actor call_log;  // where booking requests go while the database cannot confirm them
   std::string default_time_zone;
   runtime_stats* stats = nullptr;
+  caf::actor broadcaster{};  // live dashboards (WS /ops); may be null
 };
 
 // One actor per location: holds the shop's configuration and appointment book and is the only

@@ -345,6 +345,13 @@ from get_platform_metrics())sql"};
 #undef SALON_STATUS_RANK
 #undef SALON_UNANSWERED_STATUSES
 #undef SALON_FINAL_STATUSES
+inline constexpr statement shops_today{"shops_today", R"sql(
+select p.location_id, p.id::text, p.business_name, k.total_calls, k.calls_answered,
+       k.calls_booked, k.appointments_booked, k.revenue_recovered_cents
+from profiles p
+cross join lateral get_salon_kpis(p.id, 1) k
+order by p.location_id)sql"};
+
 #undef SALON_EPOCH_US
 
 inline constexpr statement all[] = {
@@ -390,3 +397,4 @@ inline constexpr statement all[] = {
 };
 
 }  // namespace salon::db::statements
+    shops_today,
