@@ -246,6 +246,15 @@ void runtime::relay_ended(relay_session_end end, std::function<void(outcome<afte
   });
 }
 
+void runtime::subscribe_ops(std::shared_ptr<ops_subscriber> subscriber, ops_filter filter) {
+  caf::anon_send(impl_->broadcaster, ops_subscribe_atom::value, std::move(subscriber),
+                 std::move(filter));
+}
+
+void runtime::unsubscribe_ops(std::shared_ptr<ops_subscriber> subscriber) {
+  caf::anon_send(impl_->broadcaster, ops_unsubscribe_atom::value, std::move(subscriber));
+}
+
 const runtime_stats& runtime::stats() const {
   return impl_->stats;
 }
@@ -259,10 +268,12 @@ void runtime::stop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     caf::anon_send_exit(impl_->directory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(impl_->broadcaster, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(impl_->call_log, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(impl_->database_pool, caf::exit_reason::user_shutdown);
     impl_->directory = nullptr;
     impl_->call_log = nullptr;
+    impl_->broadcaster = nullptr;
     impl_->database_pool = nullptr;
     impl_->system.await_all_actors_done();
     spdlog::info("actors stopped");
@@ -270,14 +281,3 @@ void runtime::stop() {
 }
 
 }  // namespace salon::actors
-void runtime::subscribe_ops(std::shared_ptr<ops_subscriber> subscriber, ops_filter filter) {
-  caf::anon_send(impl_->broadcaster, ops_subscribe_atom::value, std::move(subscriber),
-                 std::move(filter));
-}
-
-void runtime::unsubscribe_ops(std::shared_ptr<ops_subscriber> subscriber) {
-  caf::anon_send(impl_->broadcaster, ops_unsubscribe_atom::value, std::move(subscriber));
-}
-
-    caf::anon_send_exit(impl_->broadcaster, caf::exit_reason::user_shutdown);
-    impl_->broadcaster = nullptr;

@@ -9,8 +9,8 @@
 
 #include "actors/call_types.hpp"
 #include "actors/failure.hpp"
-#include "actors/runtime_stats.hpp"
 #include "actors/ops_subscriber.hpp"
+#include "actors/runtime_stats.hpp"
 #include "config/settings.hpp"
 #include "db/records.hpp"
 
@@ -73,6 +73,13 @@ class runtime {
   // POST /voice/action: what to do after the relay session (hand-off or hang up).
   void relay_ended(relay_session_end end, std::function<void(outcome<after_relay>)> done);
 
+  // ---- live operations (WS /ops) ----
+
+  // `subscriber` gets a snapshot (live calls, today's numbers), then every event that passes
+  // `filter`, until unsubscribe_ops or until its deliver() fails. Never blocks.
+  void subscribe_ops(std::shared_ptr<ops_subscriber> subscriber, ops_filter filter);
+  void unsubscribe_ops(std::shared_ptr<ops_subscriber> subscriber);
+
   const runtime_stats& stats() const;
 
   // Stops the actors in order (directory and shops, then the database pool) and waits for them.
@@ -85,10 +92,3 @@ class runtime {
 };
 
 }  // namespace salon::actors
-  // ---- live operations (WS /ops) ----
-
-  // `subscriber` gets a snapshot (live calls, today's numbers), then every event that passes
-  // `filter`, until unsubscribe_ops or until its deliver() fails. Never blocks.
-  void subscribe_ops(std::shared_ptr<ops_subscriber> subscriber, ops_filter filter);
-  void unsubscribe_ops(std::shared_ptr<ops_subscriber> subscriber);
-
