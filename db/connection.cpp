@@ -786,14 +786,6 @@ platform_metrics connection::load_platform_metrics() {
   });
 }
 
-// ---- appointments ---------------------------------------------------------------------------
-
-booking_outcome connection::insert_appointment(const appointment& request) {
-  const auto id = request.id.empty() ? new_uuid(impl_->random) : request.id;
-  return impl_->run([&](pqxx::connection& c) -> booking_outcome {
-    try {
-      pqxx::work tx(c);
-      if (request.call_sid)
 std::vector<shop_today> connection::shops_today() {
   return impl_->run([&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
@@ -814,6 +806,14 @@ std::vector<shop_today> connection::shops_today() {
   });
 }
 
+// ---- appointments ---------------------------------------------------------------------------
+
+booking_outcome connection::insert_appointment(const appointment& request) {
+  const auto id = request.id.empty() ? new_uuid(impl_->random) : request.id;
+  return impl_->run([&](pqxx::connection& c) -> booking_outcome {
+    try {
+      pqxx::work tx(c);
+      if (request.call_sid)
         impl_->exec(tx, statements::ensure_call, *request.call_sid, request.shop_id);
       impl_->exec(tx, statements::insert_appointment, id, request.shop_id, request.call_sid,
                   request.customer_name, request.customer_phone, request.service_id,

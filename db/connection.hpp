@@ -98,11 +98,11 @@ class connection {
   // One entry per shop, by location id.
   std::vector<salon_overview> salons_overview();
   platform_metrics load_platform_metrics();
+  // Every shop's numbers for its local today, by location id (the live dashboard's).
+  std::vector<shop_today> shops_today();
 
   // ---- appointments ----
 
-  // Every shop's numbers for its local today, by location id (the live dashboard's).
-  std::vector<shop_today> shops_today();
   // Stores a booked (or pending) appointment. taken when an active appointment of the same
   // resource overlaps (the exclusion constraint decides). Passing the same id again returns
   // booked without storing twice. With a call_sid and status booked, the call's outcome becomes

@@ -341,10 +341,6 @@ select total_salons, active_salons, calls_today, total_calls, calls_answered, ca
        conversion_rate::float8, appointments_booked, revenue_recovered_cents, period_days
 from get_platform_metrics())sql"};
 
-#undef SALON_APPOINTMENT_COLUMNS
-#undef SALON_STATUS_RANK
-#undef SALON_UNANSWERED_STATUSES
-#undef SALON_FINAL_STATUSES
 inline constexpr statement shops_today{"shops_today", R"sql(
 select p.location_id, p.id::text, p.business_name, k.total_calls, k.calls_answered,
        k.calls_booked, k.appointments_booked, k.revenue_recovered_cents
@@ -352,6 +348,10 @@ from profiles p
 cross join lateral get_salon_kpis(p.id, 1) k
 order by p.location_id)sql"};
 
+#undef SALON_APPOINTMENT_COLUMNS
+#undef SALON_STATUS_RANK
+#undef SALON_UNANSWERED_STATUSES
+#undef SALON_FINAL_STATUSES
 #undef SALON_EPOCH_US
 
 inline constexpr statement all[] = {
@@ -394,7 +394,7 @@ inline constexpr statement all[] = {
     calls_timeseries,
     salons_overview,
     platform_totals,
+    shops_today,
 };
 
 }  // namespace salon::db::statements
-    shops_today,
