@@ -20,6 +20,7 @@ commands:
   serve       run the server (HTTP API, Twilio webhooks, ConversationRelay)
   migrate     apply database migrations that are missing (safe to run twice, or concurrently)
   seed-demo   add or refresh the demo salon (location 1, Studio Nine Hair & Color)
+  call        play a caller against a running server (salon-phone call --help)
   help        this text
 
 Every setting is read from the environment variable, then from the flag, which wins:
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
+  if (command == "call") return salon::app::call(args);
   for (const auto& arg : args) {
     if (arg == "--help" || arg == "-h") {
       print_help();
