@@ -81,6 +81,19 @@ std::optional<form_data> accept_form(const twilio_context& context, std::string_
   return form;
 }
 
+// Answers `fallback` if nothing else has been answered by the deadline.
+void answer_by_deadline(const twilio_state& state, const responder& respond, std::string_view route,
+                        std::string call_sid, std::string fallback) {
+  state.deadlines->schedule(
+      deadline_queue::clock::now() + state.context.answer_timeout,
+      [respond, route, call_sid = std::move(call_sid), fallback = std::move(fallback)] {
+        if (respond.send(twiml_response(fallback))) {
+          spdlog::error("twilio {}: call {}: no answer from the actors in time, apologising", route,
+                        call_sid);
+        }
+      });
+}
+
 void refuse_content(std::string_view route, const http_request& request, const responder& respond,
                     const std::string& why) {
   spdlog::warn("twilio {}: refused a request from {}: {}", route, request.remote_address, why);
@@ -99,6 +112,7 @@ void incoming_call(const shared_state& state, const http_request& request, respo
   int live = context.runtime.stats().live_calls.load();
   bool at_capacity = live >= context.settings.max_concurrent_calls;
   auto sid = call.call_sid;
+  answer_by_deadline(*state, respond, "voice", sid, apology_answer());
   context.runtime.answer_call(std::move(call), [respond, origin, at_capacity, live,
                                                 sid](actors::outcome<actors::call_answer> result) {
     if (auto* failure = std::get_if<actors::failure>(&result)) {
@@ -169,6 +183,8 @@ void relay_action(const shared_state& state, const http_request& request, respon
                form->first_or_empty("SessionDuration"));
   bool caller_left = end.session_status == "completed";
   auto sid = end.call_sid;
+  answer_by_deadline(*state, respond, "voice_action", sid,
+                     caller_left ? twiml::hangup() : apology_answer());
   context.runtime.relay_ended(std::move(end), [respond, sid, caller_left](
                                                   actors::outcome<actors::after_relay> result) {
     if (auto* failure = std::get_if<actors::failure>(&result)) {

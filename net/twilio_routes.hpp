@@ -18,6 +18,9 @@ struct twilio_context {
   actors::runtime& runtime;
   // A relay WebSocket that sends no `setup` this long after its handshake is closed.
   std::chrono::milliseconds relay_setup_timeout{10'000};
+  // Twilio waits 15 s for /voice and /voice/action, then plays an error to the caller; past
+  // this, the caller hears an apology instead of waiting on the actors.
+  std::chrono::milliseconds answer_timeout{10'000};
 };
 
 // POST /voice, POST /voice/status, POST /voice/action and WS /relay. Every request is checked

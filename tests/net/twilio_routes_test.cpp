@@ -74,12 +74,13 @@ form_data incoming_form() {
 // One server with the Twilio routes, for a suite.
 class twilio_server {
  public:
-  twilio_server(const std::string& token, std::chrono::milliseconds setup_timeout)
+  twilio_server(const std::string& token, std::chrono::milliseconds setup_timeout,
+                std::chrono::milliseconds answer_timeout = 10s)
       : settings_{route_settings(token, spool_.path())}, runtime_{settings_} {
     auto options = loopback_options();
     options.websocket.max_message_bytes = 4096;
     server_.emplace(options);
-    add_twilio_routes(server_->routes(), {settings_, runtime_, setup_timeout});
+    add_twilio_routes(server_->routes(), {settings_, runtime_, setup_timeout, answer_timeout});
     if (auto ec = server_->start()) throw std::runtime_error(ec.message());
   }
   ~twilio_server() { server_->stop(); }
@@ -415,6 +416,20 @@ TEST_F(twilio_routes_test, relay_oversized_frame_closes_with_1009) {
   ASSERT_FALSE(client.connect(port(), "/relay", sign(auth_token, "wss://salon.example.com/relay")));
   ASSERT_FALSE(client.write(std::string(8192, ' ')));
   EXPECT_EQ(client.wait_for_close(), 1009);
+}
+
+// ---- actors too slow for Twilio ----
+
+TEST(twilio_routes_deadline, an_answer_always_comes_in_time_and_only_once) {
+  // A deadline of zero fires before the actors can answer: the caller hears the apology (or,
+  // should the actors win the race, the normal answer), never an HTTP error.
+  twilio_server server{auth_token, 10s, 0ms};
+  for (int i = 0; i < 20; ++i) {
+    auto document = expect_twiml(post_signed(server.port(), "/voice", incoming_form()));
+    EXPECT_TRUE(document.first("Say") != nullptr || document.first("ConversationRelay") != nullptr);
+    auto after = expect_twiml(post_signed(server.port(), "/voice/action", action_form("ended")));
+    EXPECT_TRUE(after.first("Say") != nullptr || after.first("Hangup") != nullptr);
+  }
 }
 
 // ---- no token configured ----
