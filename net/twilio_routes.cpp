@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,7 +44,13 @@ http_response twiml_response(std::string body) {
 bool is_form(const http_request& request) {
   auto type = request.header("Content-Type");
   if (!type) return true;  // Twilio always sends it; a bare body is read as a form anyway
-  return type->substr(0, type->find(';')) == "application/x-www-form-urlencoded";
+  constexpr std::string_view form_type = "application/x-www-form-urlencoded";
+  auto media = type->substr(0, type->find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  return media.size() == form_type.size() &&
+         std::equal(media.begin(), media.end(), form_type.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
 }
 
 // The form of a Twilio webhook, once it parses and its signature holds; otherwise the refusal

@@ -301,6 +301,17 @@ TEST_F(twilio_routes_test, malformed_forms_are_400) {
   expect_twiml(post_signed(port(), "/voice", incoming_form()));
 }
 
+TEST_F(twilio_routes_test, the_form_content_type_is_matched_loosely) {
+  auto form = incoming_form();
+  auto signature = sign(auth_token, std::string(public_base) + "/voice", form.fields());
+  for (const char* type :
+       {"application/x-www-form-urlencoded; charset=utf-8", "Application/X-WWW-Form-URLEncoded"}) {
+    expect_twiml(post(port(), "/voice", form.encode(), signature, type));
+  }
+  expect_refusal(post(port(), "/voice", form.encode(), signature, "text/plain"), 400,
+                 "bad_request");
+}
+
 TEST_F(twilio_routes_test, body_over_the_limit_is_413) {
   auto response = post(port(), "/voice", "CallSid=" + std::string(200 * 1024, 'a'), "x");
   EXPECT_EQ(response.result_int(), 413u);
