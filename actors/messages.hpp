@@ -51,10 +51,11 @@ using ops_subscribe_atom = caf::atom_constant<caf::atom("ops_sub")>;
 using ops_unsubscribe_atom = caf::atom_constant<caf::atom("ops_unsub")>;
 using ops_count_atom = caf::atom_constant<caf::atom("ops_count")>;
 
-// A booking the call actor asks its shop actor for.
+// A booking the call actor (or the admin API) asks its shop actor for.
 struct booking_request {
   conversation::book_action action;
   std::string call_sid;
+  db::appointment_source source = db::appointment_source::phone;
 };
 
 struct reschedule_request {

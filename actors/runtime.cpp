@@ -114,6 +114,60 @@ void runtime::check_database(std::function<void(bool)> done) {
                    run_job_atom::value, std::move(job));
 }
 
+void runtime::with_database(std::function<void(db::connection&)> work,
+                            std::function<void(std::optional<failure>)> done) {
+  database_job job = [work = std::move(work)](db::connection& connection) {
+    work(connection);
+    return caf::make_message(true);
+  };
+  impl_->ask<bool>(impl_->database_pool, ask_timeout,
+                   std::function<void(outcome<bool>)>([done](outcome<bool> result) {
+                     if (auto* reason = std::get_if<failure>(&result)) {
+                       done(*reason);
+                     } else {
+                       done(std::nullopt);
+                     }
+                   }),
+                   run_job_atom::value, std::move(job));
+}
+
+void runtime::shop_changed(int location_id, std::optional<std::string> phone_number) {
+  if (phone_number) {
+    caf::anon_send(impl_->directory, map_phone_atom::value, *phone_number, location_id);
+  }
+  caf::anon_send(impl_->directory, reload_atom::value, location_id);
+  caf::anon_send(impl_->broadcaster, ops_publish_atom::value,
+                 ops_event{location_id, {}, {}, {}, shop_updated_event{}});
+}
+
+void runtime::blocking_then_database(std::function<void()> slow,
+                                     std::function<void(db::connection&)> work,
+                                     std::function<void(std::optional<failure>)> done) {
+  auto pool = impl_->database_pool;
+  // A detached actor has a thread of its own; the pool handle is taken now, not after the wait.
+  impl_->system.spawn<caf::detached>([=](caf::event_based_actor* self) {
+    slow();
+    database_job job = [work](db::connection& connection) {
+      work(connection);
+      return caf::make_message(true);
+    };
+    self->request(pool, ask_timeout, run_job_atom::value, std::move(job))
+        .then([=](bool) { done(std::nullopt); }, [=](caf::error& error) { done(classify(error)); });
+  });
+}
+
+void runtime::book_appointment(admin_booking request,
+                               std::function<void(outcome<admin_booking_result>)> done) {
+  auto directory = impl_->directory;
+  auto pool = impl_->database_pool;
+  auto* system = &impl_->system;
+  impl_->system.spawn([=](caf::event_based_actor* self) {
+    self->request(directory, ask_timeout, shop_atom::value, request.location_id)
+        .then([=](caf::actor& shop) { book_for_admin(*system, shop, pool, request, done); },
+              [=](caf::error& error) { done(classify(error)); });
+  });
+}
+
 namespace {
 
 db::time_point now_micro() {

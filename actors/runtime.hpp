@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "actors/admin_booking.hpp"
 #include "actors/call_types.hpp"
 #include "actors/failure.hpp"
 #include "actors/ops_subscriber.hpp"
@@ -54,6 +55,18 @@ class runtime {
   // A shop's configuration changed in the database (shop setup): its actor reloads, and
   // `phone_number` (when given) reaches it from the next call on, without a restart.
   void shop_changed(int location_id, std::optional<std::string> phone_number);
+
+  // Runs `slow` on a thread of its own, where it may block for long (reading a salon's
+  // website), then `work` on a database worker as with_database does, then `done`. stop() waits
+  // for it to finish.
+  void blocking_then_database(std::function<void()> slow, std::function<void(db::connection&)> work,
+                              std::function<void(std::optional<failure>)> done);
+
+  // POST /admin/shop/{shop_id}/appointment: books through the shop's actor by the rules of a
+  // phone booking (actors/admin_booking.hpp). shop_not_found for an unknown location;
+  // database_unavailable when the booking could not be confirmed.
+  void book_appointment(admin_booking request,
+                        std::function<void(outcome<admin_booking_result>)> done);
 
   // ---- live calls ----
 

@@ -242,7 +242,7 @@ void book(shop_actor* self, booking_request request, caf::response_promise promi
   appointment.starts_at = action.start;
   appointment.ends_at = action.end;
   appointment.estimated_revenue_cents = action.price_cents;
-  appointment.source = db::appointment_source::phone;
+  appointment.source = request.source;
 
   // Hold the slot now, so the next caller of this shop is offered something else.
   std::string hold_id = "hold:" + appointment.id;

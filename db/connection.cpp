@@ -640,6 +640,14 @@ void connection::replace_scraped_services(const std::string& shop_id,
   });
 }
 
+void connection::announce_shop_change(int location_id, const std::string& shop_id) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    impl_->exec(tx, statements::announce_shop_change, location_id, shop_id);
+    tx.commit();
+  });
+}
+
 // ---- calls ----------------------------------------------------------------------------------
 
 std::vector<call_log_write> connection::write_call_log(std::span<const call_log_entry> entries) {

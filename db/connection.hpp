@@ -75,6 +75,9 @@ class connection {
   // Replaces the shop's scraped_services with findings (the latest scrape), in one transaction.
   void replace_scraped_services(const std::string& shop_id,
                                 const std::vector<scraped_service>& findings);
+  // Tells listeners (dashboards, other nodes) that the shop at location_id changed: a
+  // NOTIFY on channel salon_shop_changed with {"location_id", "shop_id"} as payload.
+  void announce_shop_change(int location_id, const std::string& shop_id);
 
   // ---- calls ----
 

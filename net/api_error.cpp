@@ -18,6 +18,8 @@ unsigned http_status(api_error_kind kind) noexcept {
       return 405;
     case api_error_kind::request_timeout:
       return 408;
+    case api_error_kind::conflict:
+      return 409;
     case api_error_kind::payload_too_large:
       return 413;
     case api_error_kind::upgrade_required:
@@ -49,6 +51,8 @@ std::string_view error_code(api_error_kind kind) noexcept {
       return "method_not_allowed";
     case api_error_kind::request_timeout:
       return "request_timeout";
+    case api_error_kind::conflict:
+      return "conflict";
     case api_error_kind::payload_too_large:
       return "payload_too_large";
     case api_error_kind::upgrade_required:

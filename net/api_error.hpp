@@ -14,6 +14,7 @@ enum class api_error_kind {
   not_found,
   method_not_allowed,
   request_timeout,
+  conflict,
   payload_too_large,
   upgrade_required,
   header_fields_too_large,
