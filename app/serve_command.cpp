@@ -7,8 +7,10 @@
 #include "actors/runtime.hpp"
 #include "app/commands.hpp"
 #include "config/settings_loader.hpp"
+#include "net/admin_routes.hpp"
 #include "net/api_routes.hpp"
 #include "net/http_server.hpp"
+#include "net/ops_routes.hpp"
 #include "net/twilio_routes.hpp"
 
 namespace salon::app {
@@ -49,9 +51,11 @@ int serve(const config::settings& settings) {
   options.io_threads = static_cast<unsigned>(settings.io_threads);
   options.body_limit = settings.max_body_bytes;
   net::http_server server(options);
-  net::add_api_routes(server.routes(),
-                      {settings, runtime, server.metrics(), std::chrono::steady_clock::now()});
+  const net::api_context api{settings, runtime, server.metrics(), std::chrono::steady_clock::now()};
+  net::add_api_routes(server.routes(), api);
+  net::add_admin_routes(server.routes(), api);
   net::add_twilio_routes(server.routes(), {settings, runtime});
+  net::add_ops_routes(server.routes(), net::ops_context_for(settings, runtime));
   if (auto error = server.start()) {
     spdlog::error("cannot listen on {}:{}: {}", settings.bind_address, settings.port,
                   error.message());
