@@ -51,7 +51,7 @@ std::variant<shop_key, http_response> shop_key_of(const http_request& request) {
 
 http_response shop_not_found(const http_request& request) {
   return field_error(api_error_kind::not_found, "shop_id",
-                     "shop " + request.path_params.at("shop_id") + " not found");
+                     "shop_id " + request.path_params.at("shop_id") + ": no such shop");
 }
 
 // Runs `work` on a database worker and answers with `reply()` afterwards; failures become
