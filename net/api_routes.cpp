@@ -8,6 +8,7 @@
 
 #include "actors/runtime.hpp"
 #include "net/admin_auth.hpp"
+#include "net/admin_replies.hpp"
 #include "net/api_error.hpp"
 #include "net/http_metrics.hpp"
 #include "net/router.hpp"
@@ -15,31 +16,6 @@
 
 namespace salon::net {
 namespace {
-
-http_response json_response(unsigned status, std::string body) {
-  return {status, "application/json", std::move(body), {}};
-}
-
-// The one place an actor failure becomes an HTTP answer.
-http_response failure_response(actors::failure reason, std::string_view what) {
-  using actors::failure;
-  switch (reason) {
-    case failure::shop_not_found:
-      return error_response(api_error_kind::not_found, std::string(what) + " not found");
-    case failure::database_unavailable:
-      return error_response(api_error_kind::database_unavailable, "database unavailable");
-    case failure::overloaded:
-      return error_response(api_error_kind::service_unavailable, "server busy, try again");
-    case failure::timeout:
-      return error_response(api_error_kind::service_unavailable, "timed out, try again");
-    case failure::shutting_down:
-      return error_response(api_error_kind::service_unavailable, "server shutting down");
-    case failure::database_error:
-    case failure::internal:
-      break;
-  }
-  return error_response(api_error_kind::internal, "internal error");
-}
 
 std::optional<int> parse_location_id(std::string_view text) {
   int value = 0;
