@@ -3,7 +3,7 @@ add_library(salon_options INTERFACE)
 target_compile_options(salon_options INTERFACE -Wall -Wextra -Wpedantic -Werror)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   # GCC 12 at -O2/-O3 reports -Wrestrict inside libstdc++'s `"literal" + std::string` (GCC bug
-  # 105329) and -Wmaybe-uninitialized on engaged std::optional<int> (bug 105593). They stay
+  # 105329) and -Wmaybe-uninitialized on std::optional (bug 80635). They stay
   # visible as warnings but must not fail the Release build of a correct program.
   target_compile_options(salon_options INTERFACE
     -Wno-error=restrict -Wno-error=maybe-uninitialized)
