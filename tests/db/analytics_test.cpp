@@ -318,6 +318,36 @@ TEST_F(a_week_in_honolulu, the_overview_has_every_shop_and_the_platform_adds_the
   EXPECT_EQ(kpis(shop_, 30)["total_calls"].as<int>(), rows[0]["total_calls"].as<int>());
 }
 
+// The overview takes a shop's last call from the tallies of its 30 days (0009), and from calls
+// when it had none in them.
+TEST_F(analytics_test, the_overview_last_call_is_the_latest_start_counted_or_stored) {
+  const auto quiet = add_shop(1, honolulu);
+  const auto busy = add_shop(2, kiritimati);
+  add_call(quiet, local(honolulu, -45, "12:00"), "inquiry");
+  add_call(quiet, local(honolulu, -40, "12:00"), "booked");  // before the 30 days
+  add_call(busy, local(kiritimati, 0, "09:00"), "booked");
+  add_call(busy, local(kiritimati, -1, "23:59:59"), "missed");  // stored later, started earlier
+  add_call(busy, local(kiritimati, -20, "10:00"), "inquiry");
+
+  const auto last_call = [&](int location) {
+    return tx()
+        .exec1("select last_call_at from get_all_salons_overview() where location_id = " +
+               std::to_string(location))[0]
+        .as<std::string>();
+  };
+  const auto at = [&](const std::string& moment) {
+    return tx().exec1("select " + moment)[0].as<std::string>();
+  };
+  EXPECT_EQ(last_call(1), at(local(honolulu, -40, "12:00")));
+  EXPECT_EQ(last_call(2), at(local(kiritimati, 0, "09:00")));
+
+  // A start corrected earlier is exact again after a recount.
+  tx().exec("update calls set started_at = " + local(kiritimati, 0, "08:30") +
+            " where call_sid = 'CA3'");
+  tx().exec("select salon_recount_daily_stats('" + busy + "')");
+  EXPECT_EQ(last_call(2), at(local(kiritimati, 0, "08:30")));
+}
+
 TEST_F(analytics_test, a_platform_without_shops_or_calls_is_all_zeros) {
   const auto platform = tx().exec1("select * from get_platform_metrics()");
   EXPECT_EQ(platform["total_salons"].as<int>(), 0);
@@ -433,6 +463,30 @@ TEST(analytics_migration, counts_calls_stored_before_it) {
       database.query("select total_calls from get_salon_kpis((select id from profiles), 30)")[0][0]
           .as<int>(),
       5);
+}
+
+TEST(analytics_migration, gives_tallies_stored_before_0009_their_last_calls) {
+  const auto server = testing::test_server_url();
+  ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
+  testing::scratch_database database(*server);
+  std::vector<migration> before;
+  for (const auto& m : embedded_migrations())
+    if (m.version < 9) before.push_back(m);
+  apply_migrations(database.url(), before);
+  database.query(
+      "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
+      "insert into calls (call_sid, shop_id, started_at, outcome) "
+      "select 'CAOLD' || i, (select id from profiles), now() - i * interval '1 hour', 'booked' "
+      "from generate_series(1, 5) as i");
+  apply_migrations(database.url());
+  EXPECT_EQ(database.query("select count(*) from call_daily_stats where last_call_at is null")[0][0]
+                .as<int>(),
+            0);
+  EXPECT_EQ(database
+                .query("select last_call_at = (select max(started_at) from calls) "
+                       "from get_all_salons_overview()")[0][0]
+                .as<bool>(),
+            true);
 }
 
 // ---- through db::connection ---------------------------------------------------------------
