@@ -10,8 +10,6 @@
 #include <future>
 #include <thread>
 
-#include "actors/call_log.hpp"
-#include "actors/database_pool.hpp"
 #include "actors/messages.hpp"
 #include "actors/runtime_stats.hpp"
 #include "actors/shop_directory.hpp"
@@ -19,6 +17,7 @@
 #include "conversation/shop_clock.hpp"
 #include "db/connection.hpp"
 #include "db/demo_seed.hpp"
+#include "tests/actors/actor_node.hpp"
 #include "tests/db/scratch_database.hpp"
 
 namespace salon::actors {
@@ -164,29 +163,10 @@ TEST_F(admin_booking_rules, a_shop_of_chairs_books_a_free_chair) {
 
 // ---- on PostgreSQL ----------------------------------------------------------------------------
 
-struct node {
-  runtime_stats stats;
-  caf::actor pool;
-  caf::actor call_log;
-  caf::actor directory;
-
-  node(caf::actor_system& system, const std::string& url, const std::filesystem::path& spool) {
-    pool = spawn_database_pool(system, {url, 4, 10000}, stats);
-    call_log = spawn_call_log(system, pool, spool.string(), stats);
-    directory = spawn_shop_directory(system, {}, shop_environment{pool, call_log, "UTC", &stats});
-  }
-  void stop() {
-    for (auto* a : {&directory, &call_log, &pool})
-      caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
-  }
-};
-
-std::filesystem::path spool_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("admin_booking_test_" + name + "_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
-}
+using testing::node;
+using testing::shop_of;
+using testing::snapshot_of;
+using testing::spool_dir;
 
 class admin_booking_race : public db::testing::migrated_database_test {
  protected:
@@ -195,24 +175,6 @@ class admin_booking_race : public db::testing::migrated_database_test {
     if (HasFatalFailure()) return;
     db::connection connection(url());
     db::seed_demo_salon(connection);
-  }
-
-  caf::actor shop_of(caf::actor_system& system, const node& n) {
-    caf::scoped_actor self{system};
-    caf::actor shop;
-    self->request(n.directory, 10s, shop_atom::value, 1)
-        .receive([&](caf::actor& a) { shop = a; },
-                 [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
-    return shop;
-  }
-
-  shared_snapshot snapshot_of(caf::actor_system& system, const caf::actor& shop) {
-    caf::scoped_actor self{system};
-    shared_snapshot snapshot;
-    self->request(shop, 10s, snapshot_atom::value)
-        .receive([&](shared_snapshot& s) { snapshot = s; },
-                 [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
-    return snapshot;
   }
 
   // A free slot tomorrow or later for the first service, with its stylist.
@@ -304,7 +266,7 @@ class admin_booking_race : public db::testing::migrated_database_test {
 TEST_F(admin_booking_race, admins_and_callers_on_one_node_get_the_slot_once) {
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  node n(system, url(), spool_dir("one_node"));
+  node n(system, url(), spool_dir("admin_one_node"));
   auto shop = shop_of(system, n);
   const auto snapshot = snapshot_of(system, shop);
   ASSERT_TRUE(snapshot);
@@ -317,8 +279,8 @@ TEST_F(admin_booking_race, admins_and_callers_on_one_node_get_the_slot_once) {
 TEST_F(admin_booking_race, an_admin_on_one_node_and_callers_on_another_get_it_once) {
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  node a(system, url(), spool_dir("node_a"));
-  node b(system, url(), spool_dir("node_b"));
+  node a(system, url(), spool_dir("admin_node_a"));
+  node b(system, url(), spool_dir("admin_node_b"));
   auto shop_a = shop_of(system, a);
   auto shop_b = shop_of(system, b);
   const auto snapshot = snapshot_of(system, shop_a);
@@ -346,7 +308,7 @@ TEST_F(admin_booking_race, an_admin_booking_links_the_call_and_marks_it_booked) 
 
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  node n(system, url(), spool_dir("link"));
+  node n(system, url(), spool_dir("admin_link"));
   auto shop = shop_of(system, n);
   const auto slot = free_slot(*snapshot_of(system, shop));
   admin_booking request;
