@@ -10,7 +10,11 @@ const state = {
   token: sessionStorage.getItem(TOKEN_KEY),
   socket: null,
   retryDelay: 1000,
+  retryTimer: null,
+  historyTimer: null,  // a refresh of the chart and the shops after calls end
+  intervals: [],
   live: new Map(),  // call sid -> live call
+  zones: new Map(),  // location id -> the shop's IANA time zone, from the overview
   chart: null,
 };
 
@@ -31,8 +35,11 @@ function clock(seconds) {
   return `${m}:${s}`;
 }
 
-function localTime(iso) {
-  return new Date(iso).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+// Times as the salon's clock shows them (a platform admin may sit in another time zone); the
+// browser's zone until the overview has told the shop's.
+function shopTime(iso, locationId, format) {
+  const timeZone = state.zones.get(locationId);
+  return new Date(iso).toLocaleString([], timeZone ? {...format, timeZone} : format);
 }
 
 function el(tag, attrs, ...children) {
@@ -98,8 +105,8 @@ function addAppointment(event) {
   const list = $('appointments');
   list.querySelector('.empty')?.remove();
   const a = event.appointment;
-  const when = new Date(a.starts_at).toLocaleString([], {
-    weekday: 'short', hour: '2-digit', minute: '2-digit'});
+  const when = shopTime(a.starts_at, event.shop?.location_id, {
+    weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit'});
   const item = el('li', {class: 'fresh', 'data-id': a.id},
                   el('strong', {}, a.service), ' with ', a.resource, ' · ', when, ' · ',
                   a.customer_name || 'caller', ' · ', money(a.revenue_cents), ' ',
@@ -138,13 +145,16 @@ function onEvent(event) {
       state.live.delete(event.call.sid);
       renderLive();
       addRecent(event);
+      refreshHistorySoon();
       break;
     case 'appointment_created':
       addAppointment(event);
+      refreshHistorySoon();
       break;
     case 'appointment_cancelled':
       document.querySelector(`#appointments li[data-id="${event.appointment.id}"]`)
           ?.classList.add('muted');
+      refreshHistorySoon();
       break;
     case 'shop_updated':
       loadHistory();
@@ -171,23 +181,37 @@ function connect() {
     setConnection('live', 'live');
   };
   socket.onmessage = (message) => onEvent(JSON.parse(message.data));
-  socket.onclose = (close) => {
-    if (!opened && state.retryDelay >= 8000) {
-      // Refused again and again: most likely the token. Ask for it once more.
-      sessionStorage.removeItem(TOKEN_KEY);
+  socket.onclose = async (close) => {
+    // A refused upgrade looks like any failed connection; ask the HTTP API whether the token
+    // is the reason, since retrying with a wrong token would never end.
+    const refused = !opened && await tokenRefused();
+    if (state.socket !== socket) return;  // signed out meanwhile
+    if (refused) {
+      signOut('The server refused that token.');
+      return;
     }
     const seconds = Math.round(state.retryDelay / 1000);
     const why = close.reason ? ` (${close.reason})` : '';
     setConnection('offline', `disconnected${why} — retrying in ${seconds}s`);
-    setTimeout(connect, state.retryDelay);
+    state.retryTimer = setTimeout(connect, state.retryDelay);
     state.retryDelay = Math.min(state.retryDelay * 2, 30000);
   };
+}
+
+async function tokenRefused() {
+  try {
+    const response = await fetch('/shops', {headers: {Authorization: 'Bearer ' + state.token}});
+    return response.status === 401;
+  } catch {
+    return false;  // the server is away: keep retrying
+  }
 }
 
 // ---- history (admin API) ----
 
 async function api(path) {
   const response = await fetch(path, {headers: {Authorization: 'Bearer ' + state.token}});
+  if (response.status === 401) signOut('The server refused that token.');
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return response.json();
 }
@@ -196,11 +220,14 @@ function renderShops(shops) {
   const body = $('shops');
   body.replaceChildren();
   for (const shop of shops) {
+    if (shop.timezone) state.zones.set(shop.location_id, shop.timezone);
+    const lastCall = shop.last_call_at &&
+        shopTime(shop.last_call_at, shop.location_id, {hour: 'numeric', minute: '2-digit'});
     body.append(el('tr', {'data-location': shop.location_id}, el('td', {}, shop.business_name),
                    el('td', {}, shop.calls.today), el('td', {}, shop.calls.total),
                    el('td', {}, percent(shop.conversion_rate)),
                    el('td', {}, shop.appointments_booked), el('td', {}, money(shop.booked_revenue_cents)),
-                   el('td', {}, shop.last_call_at ? localTime(shop.last_call_at) : '—')));
+                   el('td', {}, lastCall || '—')));
   }
 }
 
@@ -227,11 +254,17 @@ function drawChart(series) {
   state.chart = new Chart($('calls-chart'), {
     type: 'bar', data,
     options: {
-      animation: false, responsive: true,
+      animation: false, responsive: true, aspectRatio: 4,
       scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}},
       plugins: {legend: {position: 'bottom'}},
     },
   });
+}
+
+// Calls end in bursts: one refresh a little after the last of them.
+function refreshHistorySoon() {
+  clearTimeout(state.historyTimer);
+  state.historyTimer = setTimeout(loadHistory, 2000);
 }
 
 async function loadHistory() {
@@ -267,8 +300,26 @@ function start() {
   $('board').hidden = false;
   connect();
   loadHistory();
-  setInterval(tick, 1000);
-  setInterval(loadHistory, 60000);
+  state.intervals = [setInterval(tick, 1000), setInterval(loadHistory, 60000)];
+}
+
+// Back to the token form, with why.
+function signOut(why) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.token = null;
+  const socket = state.socket;
+  state.socket = null;
+  socket?.close();
+  clearTimeout(state.retryTimer);
+  clearTimeout(state.historyTimer);
+  state.intervals.forEach(clearInterval);
+  state.intervals = [];
+  state.retryDelay = 1000;
+  $('board').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = why || '';
+  $('login-error').hidden = !why;
+  setConnection('offline', 'not signed in');
 }
 
 $('login').addEventListener('submit', (event) => {
@@ -282,6 +333,5 @@ $('login').addEventListener('submit', (event) => {
 if (state.token) {
   start();
 } else {
-  $('login').hidden = false;
-  setConnection('offline', 'not signed in');
+  signOut();
 }
