@@ -21,10 +21,13 @@ constexpr std::size_t flush_size = 200;
 constexpr auto replay_delay = std::chrono::seconds(1);
 constexpr std::size_t replay_batch = 500;
 constexpr auto write_timeout = std::chrono::seconds(15);
+// Writes answered on acceptance wait in memory; past this many the log refuses more of them
+// (overloaded) rather than grow without bound while the database lags.
+constexpr std::size_t max_buffered = 50000;
 
 struct accepted_write {
   durable_write write;
-  caf::response_promise promise;
+  caf::response_promise promise;  // not pending when the writer was answered on acceptance
 };
 
 struct call_log_state {
@@ -73,7 +76,9 @@ void set_depth(call_log_actor* self, runtime_stats* stats) {
 }
 
 void deliver_all(std::vector<accepted_write>& writes) {
-  for (auto& w : writes) w.promise.deliver(true);
+  for (auto& w : writes) {
+    if (w.promise.pending()) w.promise.deliver(true);
+  }
   writes.clear();
 }
 
@@ -87,7 +92,10 @@ bool spool_writes(call_log_actor* self, std::vector<accepted_write>& writes, run
   } catch (const std::exception& e) {
     // Nowhere left to keep them: say so loudly and fail the writers, who still hold the data.
     spdlog::critical("spool write failed ({}): {} writes not stored", e.what(), writes.size());
-    for (auto& w : writes) w.promise.deliver(make_error(failure::internal, "spool write failed"));
+    for (auto& w : writes) {
+      if (w.promise.pending())
+        w.promise.deliver(make_error(failure::internal, "spool write failed"));
+    }
     writes.clear();
     return false;
   }
@@ -202,18 +210,27 @@ caf::behavior call_log(call_log_actor* self, caf::actor pool, std::string direct
     }
     self->quit(msg.reason);
   });
+  auto take = [=](durable_write&& write, caf::response_promise promise) {
+    auto& state = self->state;
+    state.buffer.push_back({std::move(write), std::move(promise)});
+    if (state.buffer.size() >= flush_size) {
+      flush(self, pool, stats);
+    } else if (!state.flush_scheduled) {
+      state.flush_scheduled = true;
+      self->delayed_send(self, flush_delay, flush_atom::value);
+    }
+  };
   return {
       [=](write_atom, durable_write& write) -> caf::result<bool> {
-        auto promise = self->make_response_promise();
-        auto& state = self->state;
-        state.buffer.push_back({std::move(write), promise});
-        if (state.buffer.size() >= flush_size) {
-          flush(self, pool, stats);
-        } else if (!state.flush_scheduled) {
-          state.flush_scheduled = true;
-          self->delayed_send(self, flush_delay, flush_atom::value);
-        }
+        take(std::move(write), self->make_response_promise());
         return caf::delegated<bool>{};
+      },
+      [=](write_atom, durable_write& write, accepted_atom) -> caf::result<bool> {
+        if (self->state.buffer.size() >= max_buffered) {
+          return make_error(failure::overloaded, "call log backlog full");
+        }
+        take(std::move(write), caf::response_promise{});
+        return true;
       },
       [=](flush_atom) {
         self->state.flush_scheduled = false;

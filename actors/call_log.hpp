@@ -9,7 +9,9 @@ struct runtime_stats;
 
 // The call log's writer. Accepts durable writes, (write_atom, durable_write) -> bool, and
 // answers once the write is durable: in PostgreSQL, or in the fsynced spool while PostgreSQL is
-// unreachable. Batches writes (one transaction per flush: every few ms or every N writes), keeps
+// unreachable. (write_atom, durable_write, accepted_atom) -> bool answers as soon as the write
+// is queued (it then takes the same way), or overloaded when too many wait already: for writers
+// that must not wait for the database (Twilio's status callbacks). Batches writes (one transaction per flush: every few ms or every N writes), keeps
 // their order, replays the spool in order when the database is back, and on start replays what
 // an earlier run left. Every write is idempotent, so a replay that repeats one is harmless.
 caf::actor spawn_call_log(caf::actor_system& system, caf::actor database_pool,

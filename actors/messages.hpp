@@ -28,6 +28,7 @@ using run_job_atom = caf::atom_constant<caf::atom("run_job")>;
 using worker_idle_atom = caf::atom_constant<caf::atom("idle")>;
 
 using write_atom = caf::atom_constant<caf::atom("write")>;
+using accepted_atom = caf::atom_constant<caf::atom("accepted")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
 

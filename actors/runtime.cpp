@@ -245,8 +245,10 @@ std::shared_ptr<live_call> runtime::start_call(relay_setup setup, std::shared_pt
 }
 
 void runtime::call_status(db::call_status_update update, std::function<void(outcome<bool>)> done) {
+  // Answered once the call log has queued it, not after the database's commit: under load the
+  // commit can lag by seconds, longer than Twilio should wait.
   impl_->ask<bool>(impl_->call_log, ask_timeout, std::move(done), write_atom::value,
-                   durable_write{std::move(update)});
+                   durable_write{std::move(update)}, accepted_atom::value);
 }
 
 void runtime::relay_ended(relay_session_end end, std::function<void(outcome<after_relay>)> done) {

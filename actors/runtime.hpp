@@ -80,7 +80,8 @@ class runtime {
   std::shared_ptr<live_call> start_call(relay_setup setup, std::shared_ptr<call_line> line);
 
   // POST /voice/status: hands the callback to the call log (batched, idempotent, spooled while
-  // the database is away). done(true) once it is accepted durably.
+  // the database is away). done(true) once the call log has queued it (without waiting for the
+  // database); overloaded when the call log's backlog is full.
   void call_status(db::call_status_update update, std::function<void(outcome<bool>)> done);
 
   // POST /voice/action: what to do after the relay session (hand-off or hang up).

@@ -1,8 +1,10 @@
-// The call log on the real PostgreSQL: batches, the spool through an outage and a restart.
+// The call log on the real PostgreSQL: batches, writes answered on acceptance, the order of a
+// call's writes, the spool through an outage and a restart.
 
 #include <gtest/gtest.h>
 
 #include <caf/all.hpp>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "actors/messages.hpp"
@@ -90,6 +92,101 @@ TEST_F(call_log_on_database, a_restart_replays_what_the_last_run_spooled) {
   caf::actor_system system{cfg};
   node n(system, url(), dir);
   EXPECT_EQ(eventually(database(), "select count(*) from calls", "5"), "5");
+  n.stop();
+}
+
+db::call_status_update status_update(const std::string& sid, db::call_status status,
+                                     std::optional<int> sequence, std::optional<int> duration) {
+  db::call_status_update u;
+  u.call_sid = sid;
+  u.status = status;
+  u.sequence_number = sequence;
+  u.duration_seconds = duration;
+  u.at = now_micro();
+  return u;
+}
+
+db::call_settlement settlement(const std::string& sid) {
+  db::call_settlement s;
+  s.call_sid = sid;
+  s.outcome = db::call_outcome::inquiry;
+  s.caller_spoke = true;
+  s.turns = 2;
+  s.started_at = now_micro() - std::chrono::seconds(40);
+  s.ended_at = now_micro();
+  return s;
+}
+
+TEST_F(call_log_on_database, a_status_callback_is_answered_while_the_database_holds_its_batch) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), spool_dir("accepted"));
+  ASSERT_TRUE(write(
+      system, n.call_log,
+      db::call_started{"CAaccepted", std::nullopt, "+18085550005", "+18084826296", now_micro()}));
+
+  // Another session holds the calls table: the log's next transaction waits behind it.
+  pqxx::connection holder(url());
+  pqxx::work hold(holder);
+  hold.exec("lock table calls in access exclusive mode");
+  caf::scoped_actor self{system};
+  bool durable_answered = false;
+  self->request(n.call_log, 1s, write_atom::value,
+                durable_write{status_update("CAaccepted", db::call_status::in_progress, 2, {})})
+      .receive([&](bool) { durable_answered = true; }, [&](caf::error&) {});
+  ASSERT_FALSE(durable_answered) << "the database is holding the batch";
+
+  // A write answered on acceptance does not wait for that transaction.
+  bool accepted = false;
+  self->request(n.call_log, 5s, write_atom::value,
+                durable_write{status_update("CAaccepted", db::call_status::completed, 3, 40)},
+                accepted_atom::value)
+      .receive([&](bool ok) { accepted = ok; },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+  EXPECT_TRUE(accepted);
+
+  hold.abort();
+  EXPECT_EQ(
+      eventually(database(), "select status from calls where call_sid = 'CAaccepted'", "completed"),
+      "completed");
+  EXPECT_EQ(database()
+                .query("select duration_seconds from calls where call_sid = 'CAaccepted'")[0][0]
+                .as<int>(),
+            40);
+  n.stop();
+}
+
+TEST_F(call_log_on_database, a_settled_call_ends_as_twilio_says_whichever_write_comes_first) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), spool_dir("order"));
+  for (bool settled_first : {true, false}) {
+    const std::string sid = settled_first ? "CAsettledfirst" : "CAstatusfirst";
+    ASSERT_TRUE(write(system, n.call_log,
+                      db::call_started{sid, std::nullopt, "+18085550006", "+18084826296",
+                                       now_micro() - std::chrono::seconds(40)}));
+    auto completed = status_update(sid, db::call_status::completed, 4, 38);
+    if (settled_first) {
+      ASSERT_TRUE(write(system, n.call_log, settlement(sid)));
+      ASSERT_TRUE(write(system, n.call_log, completed));
+    } else {
+      ASSERT_TRUE(write(system, n.call_log, completed));
+      ASSERT_TRUE(write(system, n.call_log, settlement(sid)));
+    }
+    // A late in-progress callback changes nothing.
+    ASSERT_TRUE(write(system, n.call_log, status_update(sid, db::call_status::in_progress, 2, {})));
+    auto row = database().query(
+        "select status, outcome, duration_seconds, turns, caller_spoke, settled_at is not null "
+        "from calls where call_sid = '" +
+        sid + "'");
+    ASSERT_EQ(row.size(), 1u) << sid;
+    EXPECT_EQ(row[0][0].as<std::string>(), "completed") << sid;
+    EXPECT_EQ(row[0][1].as<std::string>(), "inquiry") << sid;
+    EXPECT_EQ(row[0][2].as<int>(), 38) << sid << ": Twilio's duration";
+    EXPECT_EQ(row[0][3].as<int>(), 2) << sid;
+    EXPECT_TRUE(row[0][4].as<bool>()) << sid;
+    EXPECT_TRUE(row[0][5].as<bool>()) << sid;
+  }
   n.stop();
 }
 
