@@ -33,6 +33,8 @@ WebSocket, the <Connect action> callback and the final status callback; prints t
 --say and --press run in the order given, then the caller hangs up. Without them the call is
 interactive: type what the caller says, "press 1" to press keys, Ctrl-D to hang up.
 
+--think-ms is the pause before each scripted line, as a caller listening (default 800; 0 when
+interactive).
 --url is where the server listens (default http://127.0.0.1:$PORT, PORT defaulting to 8080).
 URLs are signed the way the server checks them: with TWILIO_AUTH_TOKEN over PUBLIC_BASE_URL
 (when set; else over --url). The flags override those variables.
@@ -42,7 +44,12 @@ struct call_options {
   net::twilio_target target;
   net::call_plan plan;
   bool interactive = true;
+  bool think_given = false;
 };
+
+// A scripted caller pauses as a person listening would, so the confirmation that follows
+// "booking that now" (the shop's answer, a few ms later) is heard before the next line.
+constexpr std::chrono::milliseconds scripted_think_time{800};
 
 std::optional<int> milliseconds_flag(const std::string& text) {
   int value = 0;
@@ -111,6 +118,7 @@ std::variant<call_options, std::string> read_options(const std::vector<std::stri
       auto ms = milliseconds_flag(value);
       if (!ms) return "--think-ms takes a number of milliseconds, got '" + value + "'";
       options.plan.think_time = std::chrono::milliseconds(*ms);
+      options.think_given = true;
     } else if (flag == "--reply-timeout-ms") {
       auto ms = milliseconds_flag(value);
       if (!ms || *ms == 0) return "--reply-timeout-ms takes a number of milliseconds";
@@ -125,6 +133,7 @@ std::variant<call_options, std::string> read_options(const std::vector<std::stri
     options.target.public_base_url.pop_back();
   }
   options.interactive = options.plan.actions.empty();
+  if (!options.think_given && !options.interactive) options.plan.think_time = scripted_think_time;
   return options;
 }
 
