@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "actors/durable_write.hpp"
@@ -12,9 +13,25 @@
 #include "actors/runtime_stats.hpp"
 #include "actors/spool.hpp"
 #include "db/connection.hpp"
+#include "db/errors.hpp"
+
+namespace salon::actors::call_log_detail {
+
+// A write of a batch that the database refused for itself (a constraint, a bad value).
+struct refused_write {
+  std::size_t index = 0;  // in the batch
+  std::string reason;
+};
+using refused_writes = std::vector<refused_write>;
+
+}  // namespace salon::actors::call_log_detail
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(salon::actors::call_log_detail::refused_writes)
 
 namespace salon::actors {
 namespace {
+
+using call_log_detail::refused_writes;
 
 constexpr auto flush_delay = std::chrono::milliseconds(5);
 constexpr std::size_t flush_size = 200;
@@ -32,6 +49,7 @@ struct accepted_write {
 
 struct call_log_state {
   std::unique_ptr<spool> disk;
+  std::unique_ptr<spool> dead_letters;  // writes the database refused, for an operator
   std::vector<accepted_write> buffer;
   std::vector<accepted_write> in_flight;
   bool flush_scheduled = false;
@@ -42,32 +60,75 @@ struct call_log_state {
 
 using call_log_actor = caf::stateful_actor<call_log_state>;
 
-// Writes a batch on one connection; answers how many entries the database refused.
-database_job write_job(std::vector<durable_write> batch) {
-  return [batch = std::move(batch)](db::connection& connection) {
-    std::vector<db::call_log_entry> entries;
-    std::vector<const db::appointment*> appointments;
-    for (const auto& write : batch) {
-      std::visit(
-          [&](const auto& w) {
-            using T = std::decay_t<decltype(w)>;
-            if constexpr (std::is_same_v<T, db::appointment>) {
-              appointments.push_back(&w);
-            } else {
-              entries.emplace_back(w);
-            }
-          },
-          write);
+// SQLSTATE classes worth another try later rather than a dead letter: a serialization failure
+// or deadlock (40), too few resources (53), a lock or statement timeout.
+bool worth_retrying_later(const std::string& sqlstate) {
+  return sqlstate.rfind("40", 0) == 0 || sqlstate.rfind("53", 0) == 0 || sqlstate == "55P03" ||
+         sqlstate == "57014";
+}
+
+// The call-log entry a write is (every write but an appointment).
+db::call_log_entry entry_of(const durable_write& write) {
+  return std::visit(
+      [](const auto& w) -> db::call_log_entry {
+        if constexpr (std::is_same_v<std::decay_t<decltype(w)>, db::appointment>) {
+          throw std::logic_error("an appointment is no call-log entry");
+        } else {
+          return w;
+        }
+      },
+      write);
+}
+
+// Writes a batch on one connection; answers which writes the database refused.
+//  - together: the call-log entries in one transaction (each under a savepoint, so one refused
+//    entry is reported, not fatal), then the appointments. Any other refusal fails the job.
+//  - one by one: each write on its own, so a write the database refuses is only that one.
+//    Losing the database still fails the job (the batch then waits in the spool).
+database_job write_job(std::vector<durable_write> batch, bool one_by_one) {
+  return [batch = std::move(batch), one_by_one](db::connection& connection) {
+    refused_writes refused;
+    if (one_by_one) {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        try {
+          if (const auto* appointment = std::get_if<db::appointment>(&batch[i])) {
+            connection.insert_appointment(*appointment);
+            continue;
+          }
+          const auto entry = entry_of(batch[i]);
+          auto result = connection.write_call_log({&entry, 1}).front();
+          if (result.result == db::call_log_result::rejected)
+            refused.push_back({i, result.message});
+        } catch (const db::unavailable&) {
+          throw;
+        } catch (const db::query_error& e) {
+          if (worth_retrying_later(e.sqlstate())) throw db::unavailable(e.what());
+          refused.push_back({i, e.what()});
+        } catch (const std::exception& e) {
+          refused.push_back({i, e.what()});
+        }
+      }
+      return caf::make_message(std::move(refused));
     }
-    int rejected = 0;
-    for (const auto& result : connection.write_call_log(entries)) {
-      if (result.result == db::call_log_result::rejected) {
-        ++rejected;
-        spdlog::error("call log entry refused by the database: {}", result.message);
+    std::vector<db::call_log_entry> entries;
+    std::vector<std::size_t> entry_index;
+    std::vector<const db::appointment*> appointments;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (const auto* appointment = std::get_if<db::appointment>(&batch[i])) {
+        appointments.push_back(appointment);
+      } else {
+        entries.push_back(entry_of(batch[i]));
+        entry_index.push_back(i);
+      }
+    }
+    const auto results = connection.write_call_log(entries);
+    for (std::size_t j = 0; j < results.size(); ++j) {
+      if (results[j].result == db::call_log_result::rejected) {
+        refused.push_back({entry_index[j], results[j].message});
       }
     }
     for (const auto* appointment : appointments) connection.insert_appointment(*appointment);
-    return caf::make_message(rejected);
+    return caf::make_message(std::move(refused));
   };
 }
 
@@ -104,6 +165,57 @@ bool spool_writes(call_log_actor* self, std::vector<accepted_write>& writes, run
   return true;
 }
 
+// Keeps the writes the database refused in the dead-letter file (one JSON line each: when, why,
+// the write) so that nothing accepted is dropped silently and the rest can go on.
+void keep_refused(call_log_actor* self, const std::vector<durable_write>& batch,
+                  const refused_writes& refused, runtime_stats* stats) {
+  if (refused.empty()) return;
+  auto& dead = *self->state.dead_letters;
+  std::vector<std::string> lines;
+  for (const auto& r : refused) {
+    const auto& write = batch.at(r.index);
+    auto record = encode(write);
+    spdlog::error("call log: the database refused a write, kept in {}: {} ({})",
+                  dead.path().string(), r.reason, record.substr(0, 200));
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    nlohmann::json line = {
+        {"refused_at", std::chrono::duration_cast<std::chrono::microseconds>(now).count()},
+        {"reason", r.reason},
+        {"write", nlohmann::json::parse(record)}};
+    lines.push_back(line.dump());
+  }
+  try {
+    dead.append(lines);
+  } catch (const std::exception& e) {
+    spdlog::critical("dead-letter write failed ({}): {} refused writes only in this log", e.what(),
+                     lines.size());
+  }
+  stats->call_log_dead_letters.fetch_add(refused.size());
+}
+
+// Writes `batch`: together first, and when the database refuses that as a whole for a reason
+// other than being away, one write at a time. `written(batch, refused)` once every write is in
+// the database or refused; `unreachable(error)` when the database cannot take the batch now.
+template <class Written, class Unreachable>
+void write_batch(call_log_actor* self, const caf::actor& pool, std::vector<durable_write> batch,
+                 Written written, Unreachable unreachable) {
+  self->request(pool, write_timeout, run_job_atom::value, write_job(batch, false))
+      .then([=](refused_writes& refused) { written(batch, refused); },
+            [=](caf::error& error) {
+              if (classify(error) != failure::database_error) {
+                unreachable(error);
+                return;
+              }
+              spdlog::warn(
+                  "call log: the database refused a batch of {} ({}); writing it one "
+                  "write at a time",
+                  batch.size(), self->system().render(error));
+              self->request(pool, write_timeout, run_job_atom::value, write_job(batch, true))
+                  .then([=](refused_writes& refused) { written(batch, refused); },
+                        [=](caf::error& again) { unreachable(again); });
+            });
+}
+
 void start_spooling(call_log_actor* self) {
   if (!self->state.spooling) {
     spdlog::warn("database unreachable: call log goes to the spool at {}",
@@ -128,28 +240,21 @@ void flush(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) {
   std::vector<durable_write> batch;
   batch.reserve(state.in_flight.size());
   for (const auto& w : state.in_flight) batch.push_back(w.write);
-  self->request(pool, write_timeout, run_job_atom::value, write_job(std::move(batch)))
-      .then(
-          [=](int rejected) {
-            auto written = self->state.in_flight.size() - static_cast<std::size_t>(rejected);
-            stats->call_log_written.fetch_add(written);
-            stats->call_log_rejected.fetch_add(static_cast<std::uint64_t>(rejected));
-            stats->call_log_batches.fetch_add(1);
-            deliver_all(self->state.in_flight);
-            flush(self, pool, stats);
-          },
-          [=](caf::error& error) {
-            auto reason = classify(error);
-            if (reason == failure::database_error) {
-              // The database refused the batch as a whole: keep it on disk for an operator
-              // rather than retrying it forever.
-              spdlog::error("call log batch refused: {}; kept in the spool",
-                            self->system().render(error));
-            }
-            spool_writes(self, self->state.in_flight, stats);
-            start_spooling(self);
-            flush(self, pool, stats);
-          });
+  write_batch(
+      self, pool, std::move(batch),
+      [=](const std::vector<durable_write>& written, const refused_writes& refused) {
+        keep_refused(self, written, refused, stats);
+        stats->call_log_written.fetch_add(written.size() - refused.size());
+        stats->call_log_batches.fetch_add(1);
+        deliver_all(self->state.in_flight);
+        flush(self, pool, stats);
+      },
+      [=](const caf::error& error) {
+        spdlog::debug("call log batch not written: {}", self->system().render(error));
+        spool_writes(self, self->state.in_flight, stats);
+        start_spooling(self);
+        flush(self, pool, stats);
+      });
 }
 
 void replay(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) {
@@ -172,26 +277,32 @@ void replay(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) 
       spdlog::error("unreadable spool record skipped: {}", lines[i]);
     }
   }
-  self->request(pool, write_timeout, run_job_atom::value, write_job(std::move(batch)))
-      .then(
-          [=](int rejected) {
-            self->state.disk->remove_first(count);
-            set_depth(self, stats);
-            stats->call_log_written.fetch_add(count - static_cast<std::size_t>(rejected));
-            stats->call_log_rejected.fetch_add(static_cast<std::uint64_t>(rejected));
-            spdlog::info("spool replayed {} writes, {} left", count, self->state.disk->depth());
-            replay(self, pool, stats);
-          },
-          [=](caf::error& error) {
-            spdlog::debug("spool replay waits: {}", self->system().render(error));
-            self->delayed_send(self, replay_delay, replay_atom::value);
-          });
+  write_batch(
+      self, pool, std::move(batch),
+      [=](const std::vector<durable_write>& written, const refused_writes& refused) {
+        keep_refused(self, written, refused, stats);
+        self->state.disk->remove_first(count);
+        set_depth(self, stats);
+        stats->call_log_written.fetch_add(written.size() - refused.size());
+        stats->call_log_batches.fetch_add(1);
+        spdlog::info("spool replayed {} writes, {} left", count, self->state.disk->depth());
+        replay(self, pool, stats);
+      },
+      [=](const caf::error& error) {
+        spdlog::debug("spool replay waits: {}", self->system().render(error));
+        self->delayed_send(self, replay_delay, replay_atom::value);
+      });
 }
 
 caf::behavior call_log(call_log_actor* self, caf::actor pool, std::string directory,
                        runtime_stats* stats) {
   self->state.disk = std::make_unique<spool>(directory);
+  self->state.dead_letters = std::make_unique<spool>(directory, "call-log.dead");
   set_depth(self, stats);
+  if (self->state.dead_letters->depth() > 0) {
+    spdlog::warn("{} holds {} writes the database refused earlier",
+                 self->state.dead_letters->path().string(), self->state.dead_letters->depth());
+  }
   if (self->state.disk->depth() > 0) {
     spdlog::info("spool holds {} writes from an earlier run: replaying", self->state.disk->depth());
     self->state.spooling = true;

@@ -27,8 +27,9 @@ void runtime_stats::render(std::string& out) const {
         spool_depth.load());
   counter("salon_call_log_writes_total", "Call-log writes stored in the database.",
           call_log_written.load());
-  counter("salon_call_log_rejected_total", "Call-log writes the database refused (logged).",
-          call_log_rejected.load());
+  counter("salon_call_log_dead_letters_total",
+          "Call-log writes the database refused, kept in SPOOL_DIR/call-log.dead.",
+          call_log_dead_letters.load());
   counter("salon_call_log_batches_total", "Call-log transactions.", call_log_batches.load());
   counter("salon_bookings_total", "Appointments booked by phone.", bookings.load());
   counter("salon_bookings_taken_total", "Bookings refused because the slot was just taken.",

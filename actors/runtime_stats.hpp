@@ -19,7 +19,7 @@ struct runtime_stats {
   std::atomic<std::uint64_t> calls_started{0};
   std::atomic<std::int64_t> spool_depth{0};
   std::atomic<std::uint64_t> call_log_written{0};
-  std::atomic<std::uint64_t> call_log_rejected{0};
+  std::atomic<std::uint64_t> call_log_dead_letters{0};
   std::atomic<std::uint64_t> call_log_batches{0};
   std::atomic<std::uint64_t> bookings{0};
   std::atomic<std::uint64_t> bookings_taken{0};

@@ -44,7 +44,8 @@ void write_all(int fd, const std::string& data) {
 
 }  // namespace
 
-spool::spool(const std::filesystem::path& directory) : path_(directory / "call-log.spool") {
+spool::spool(const std::filesystem::path& directory, const std::string& file_name)
+    : path_(directory / file_name) {
   std::filesystem::create_directories(directory);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "open " + path_.string());

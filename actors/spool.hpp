@@ -13,8 +13,9 @@ namespace salon::actors {
 // (it was never acknowledged). Not thread-safe: one actor owns it.
 class spool {
  public:
-  // Opens (creating the folder and file when needed) `directory`/call-log.spool.
-  explicit spool(const std::filesystem::path& directory);
+  // Opens (creating the folder and file when needed) `directory`/`file_name`.
+  explicit spool(const std::filesystem::path& directory,
+                 const std::string& file_name = "call-log.spool");
   ~spool();
   spool(const spool&) = delete;
   spool& operator=(const spool&) = delete;

@@ -1,5 +1,5 @@
 // The call log on the real PostgreSQL: batches, writes answered on acceptance, the order of a
-// call's writes, the spool through an outage and a restart.
+// call's writes, the spool through an outage and a restart, writes the database refuses.
 
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "actors/messages.hpp"
+#include "actors/spool.hpp"
 #include "db/connection.hpp"
 #include "db/demo_seed.hpp"
 #include "tests/actors/actor_node.hpp"
@@ -187,6 +188,92 @@ TEST_F(call_log_on_database, a_settled_call_ends_as_twilio_says_whichever_write_
     EXPECT_TRUE(row[0][4].as<bool>()) << sid;
     EXPECT_TRUE(row[0][5].as<bool>()) << sid;
   }
+  n.stop();
+}
+
+// A pending booking the database refuses by a check constraint (negative revenue).
+db::appointment refused_appointment(db::testing::scratch_database& database) {
+  db::appointment a;
+  a.id = "7b0e6f3c-1d2a-4b5c-8d9e-0f1a2b3c4d5e";
+  a.shop_id = database.query("select id from profiles where location_id = 1")[0][0].c_str();
+  a.service_name = "Women's Haircut";
+  a.resource = "Maria";
+  a.starts_at = now_micro() + std::chrono::hours(48);
+  a.ends_at = a.starts_at + std::chrono::hours(1);
+  a.status = db::appointment_status::pending;
+  a.estimated_revenue_cents = -1;
+  return a;
+}
+
+std::vector<std::string> dead_letters(const std::filesystem::path& dir) {
+  return spool(dir, "call-log.dead").read_all();
+}
+
+TEST_F(call_log_on_database, a_refused_write_goes_to_the_dead_letters_and_the_rest_goes_on) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  auto dir = spool_dir("dead_letter");
+  node n(system, url(), dir);
+  // Sent together so that they share a batch, which the database then refuses as a whole.
+  caf::anon_send(n.call_log, write_atom::value,
+                 durable_write{db::call_started{"CAgood1", std::nullopt, "+18085550007",
+                                                "+18084826296", now_micro()}});
+  caf::anon_send(n.call_log, write_atom::value, durable_write{refused_appointment(database())});
+  EXPECT_TRUE(
+      write(system, n.call_log,
+            db::call_started{"CAgood2", std::nullopt, "+18085550008", "+18084826296", now_micro()}))
+      << "the writer of the good row is answered";
+  EXPECT_EQ(eventually(database(),
+                       "select count(*) from calls where call_sid in ('CAgood1', 'CAgood2')", "2"),
+            "2");
+  EXPECT_EQ(database().query("select count(*) from appointments")[0][0].as<int>(), 0);
+  auto dead = dead_letters(dir);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_NE(dead[0].find("7b0e6f3c-1d2a-4b5c-8d9e-0f1a2b3c4d5e"), std::string::npos) << dead[0];
+  EXPECT_NE(dead[0].find("check"), std::string::npos) << "the database's reason: " << dead[0];
+  EXPECT_EQ(n.stats.call_log_dead_letters.load(), 1u);
+  EXPECT_EQ(n.stats.spool_depth.load(), 0);
+
+  // The log goes on writing (nothing stuck behind the refused row).
+  EXPECT_TRUE(write(
+      system, n.call_log,
+      db::call_started{"CAgood3", std::nullopt, "+18085550009", "+18084826296", now_micro()}));
+  EXPECT_EQ(eventually(database(), "select count(*) from calls where call_sid = 'CAgood3'", "1"),
+            "1");
+  n.stop();
+}
+
+TEST_F(call_log_on_database, a_refused_write_in_the_spool_is_not_replayed_forever) {
+  auto [host, port] = host_port(url());
+  salon::testing::tcp_proxy proxy(host, port);
+  auto dir = spool_dir("dead_replay");
+  auto bad = refused_appointment(database());
+  proxy.cut();
+  {
+    caf::actor_system_config cfg;
+    caf::actor_system system{cfg};
+    node n(system, proxy.proxied_url(url()), dir);
+    ASSERT_TRUE(write(
+        system, n.call_log,
+        db::call_started{"CAspooled1", std::nullopt, "+18085550010", "+18084826296", now_micro()}));
+    ASSERT_TRUE(write(system, n.call_log, bad));
+    ASSERT_TRUE(
+        write(system, n.call_log, status_update("CAspooled1", db::call_status::completed, 5, 12)));
+    EXPECT_EQ(n.stats.spool_depth.load(), 3);
+    n.stop();
+  }
+  proxy.restore();
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), dir);
+  EXPECT_EQ(
+      eventually(database(), "select status from calls where call_sid = 'CAspooled1'", "completed"),
+      "completed");
+  for (int i = 0; i < 100 && n.stats.spool_depth.load() != 0; ++i)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(n.stats.spool_depth.load(), 0) << "the refused write left the spool";
+  EXPECT_EQ(dead_letters(dir).size(), 1u);
+  EXPECT_EQ(n.stats.call_log_dead_letters.load(), 1u);
   n.stop();
 }
 
