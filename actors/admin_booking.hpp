@@ -50,6 +50,7 @@ enum class booking_refusal {
   outside_opening_hours,  // the service does not fit into that day's hours (or it is closed)
   stylist_not_working,    // the stylist's day off
   taken,                  // the time is booked (for that stylist, or for everyone qualified)
+  repeated_otherwise,     // the call already has this booking, with another price or customer
 };
 
 struct admin_booking_refused {
@@ -63,6 +64,9 @@ struct admin_booking_refused {
 struct admin_booking_made {
   db::appointment appointment;  // as stored
   std::string time_zone;        // the shop's
+  // The request repeated one the call had already made: this is that appointment, and nothing
+  // new was stored.
+  bool repeated = false;
 };
 
 using admin_booking_result = std::variant<admin_booking_made, admin_booking_refused>;
@@ -73,6 +77,15 @@ std::variant<conversation::book_action, admin_booking_refused> plan_admin_bookin
     const conversation::shop_snapshot& shop, const db::booking_rules& rules,
     const admin_booking& request, std::chrono::sys_seconds now);
 
+// A request repeats a booking of its call when one of `made` (the call's appointments that hold
+// their time, db::connection::find_call_appointments) is for the same service at the same start,
+// and with the named stylist when the request names one. Then the answer is that appointment
+// (repeated), or, when the request's price, customer name or customer phone differ from it, the
+// refusal naming that field. Anything else is a new booking: nullopt. Pure.
+std::optional<admin_booking_result> find_repeat(const conversation::shop_snapshot& shop,
+                                                const admin_booking& request,
+                                                const std::vector<db::appointment>& made);
+
 // Up to `count` bookable starts of the service after `after` (and with that stylist when set),
 // within the next two weeks, on the shop's slot grid. Pure.
 std::vector<free_time> next_free_times(const conversation::shop_snapshot& shop,
@@ -82,10 +95,14 @@ std::vector<free_time> next_free_times(const conversation::shop_snapshot& shop,
                                        std::chrono::sys_seconds after, std::chrono::sys_seconds now,
                                        std::size_t count = 3);
 
-// Books through `shop` (a shop actor): reads its configuration and book, plans, asks it to book
-// (as it does for callers, with source admin), and answers with the stored appointment, a
-// refusal, or a failure (database_unavailable when the booking could not be confirmed).
-// `database_pool` reads the stored appointment back. Never blocks.
+// Books through `shop` (a shop actor): reads its configuration and book, gives back what the
+// call already booked when the request repeats it (find_repeat), else plans, asks the shop to
+// book (as it does for callers, with source admin), and answers with the stored appointment, a
+// refusal, or a failure (database_unavailable when the booking could not be confirmed). A time
+// found taken is checked for a repeat again: another node may have just stored this request.
+// Requests of one call run one after another in this process, so a retry sent while the first
+// is being stored finds it stored rather than its slot held. `database_pool` reads the call's
+// appointments and the stored one. Never blocks.
 void book_for_admin(caf::actor_system& system, const caf::actor& shop,
                     const caf::actor& database_pool, admin_booking request,
                     std::function<void(std::variant<admin_booking_result, failure>)> done);

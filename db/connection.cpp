@@ -909,4 +909,16 @@ std::vector<appointment> connection::find_customer_appointments(const std::strin
   });
 }
 
+std::vector<appointment> connection::find_call_appointments(const std::string& shop_id,
+                                                            const std::string& call_sid) {
+  if (!is_uuid(shop_id)) return {};
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    std::vector<appointment> found;
+    for (const auto& row : impl_->exec(tx, statements::call_appointments, shop_id, call_sid))
+      found.push_back(appointment_from(row));
+    return found;
+  });
+}
+
 }  // namespace salon::db

@@ -120,6 +120,10 @@ class connection {
   std::vector<appointment> find_customer_appointments(const std::string& shop_id,
                                                       const std::string& customer_phone,
                                                       time_point from);
+  // The appointments a call made at the shop that hold their time (booked, completed), oldest
+  // first: what a repeated admin booking request is matched against.
+  std::vector<appointment> find_call_appointments(const std::string& shop_id,
+                                                  const std::string& call_sid);
 
  private:
   struct impl;

@@ -309,6 +309,12 @@ where shop_id = $1::uuid and customer_phone = $2::text and status in ('booked', 
   and ends_at > $3::timestamptz
 order by starts_at)sql"};
 
+inline constexpr statement call_appointments{"call_appointments",
+                                             "select " SALON_APPOINTMENT_COLUMNS R"sql(
+from appointments
+where shop_id = $1::uuid and call_sid = $2::text and status in ('booked', 'completed')
+order by created_at, id)sql"};
+
 inline constexpr statement announce_shop_change{"announce_shop_change", R"sql(
 select pg_notify('salon_shop_changed',
                  json_build_object('location_id', $1::integer, 'shop_id', $2::text)::text))sql"};
@@ -393,6 +399,7 @@ inline constexpr statement all[] = {
     reschedule_appointment,
     load_appointment,
     customer_appointments,
+    call_appointments,
     announce_shop_change,
     shop_of_location,
     salon_kpis,

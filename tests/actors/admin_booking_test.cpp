@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <filesystem>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "actors/messages.hpp"
@@ -159,6 +160,66 @@ TEST_F(admin_booking_rules, a_shop_of_chairs_books_a_free_chair) {
   EXPECT_EQ(std::get<conversation::book_action>(result).resource, "chair 2");
   EXPECT_EQ(refused(request("svc_cut", at("2030-01-15", 10h), "Maria")).reason,
             booking_refusal::unknown_stylist);
+}
+
+// The call CA1 already holds Maria at 10:00 on Wednesday for a cut.
+TEST_F(admin_booking_rules, a_repeated_request_is_the_appointment_the_call_already_has) {
+  db::appointment held;
+  held.id = "a1";
+  held.call_sid = "CA1";
+  held.service_id = "svc_cut";
+  held.resource = "Maria Santos";
+  held.starts_at = at("2030-01-16", 10h);
+  held.ends_at = at("2030-01-16", 11h);
+  held.estimated_revenue_cents = 8000;
+  held.customer_name = "Keoni";
+  const std::vector<db::appointment> made{held};
+  const auto repeat_of = [&](const admin_booking& r) -> std::optional<admin_booking_made> {
+    auto found = find_repeat(shop_, r, made);
+    if (!found) return std::nullopt;
+    EXPECT_TRUE(std::holds_alternative<admin_booking_made>(*found));
+    if (auto* same = std::get_if<admin_booking_made>(&*found)) return *same;
+    return std::nullopt;
+  };
+
+  const auto same = repeat_of(request("svc_cut", at("2030-01-16", 10h)));
+  ASSERT_TRUE(same);
+  EXPECT_TRUE(same->repeated);
+  EXPECT_EQ(same->appointment.id, "a1");
+  EXPECT_EQ(same->time_zone, "Pacific/Honolulu");
+  EXPECT_TRUE(repeat_of(request("svc_cut", at("2030-01-16", 10h), "maria")));
+  auto wall = request("svc_cut", {});
+  wall.starts = local_seconds{local_days{2030y / 1 / 16} + 10h};
+  EXPECT_TRUE(repeat_of(wall)) << "the same time as the shop's wall clock";
+
+  // Another stylist, time or service is another booking.
+  EXPECT_FALSE(find_repeat(shop_, request("svc_cut", at("2030-01-16", 10h), "Kenji"), made));
+  EXPECT_FALSE(find_repeat(shop_, request("svc_cut", at("2030-01-16", 10h), "Nobody"), made));
+  EXPECT_FALSE(find_repeat(shop_, request("svc_cut", at("2030-01-16", 11h)), made));
+  EXPECT_FALSE(find_repeat(shop_, request("svc_color", at("2030-01-16", 10h)), made));
+  EXPECT_FALSE(find_repeat(shop_, request("svc_cut", at("2030-01-16", 10h)), {}));
+
+  // The same booking with another price or customer: refused, naming what differs.
+  const auto refused_for = [&](const admin_booking& r) {
+    auto found = find_repeat(shop_, r, made);
+    EXPECT_TRUE(found && std::holds_alternative<admin_booking_refused>(*found));
+    return found && std::holds_alternative<admin_booking_refused>(*found)
+               ? std::get<admin_booking_refused>(*found)
+               : admin_booking_refused{};
+  };
+  auto pricier = request("svc_cut", at("2030-01-16", 10h));
+  pricier.estimated_revenue_cents = 9000;
+  const auto price = refused_for(pricier);
+  EXPECT_EQ(price.reason, booking_refusal::repeated_otherwise);
+  EXPECT_EQ(price.field, "estimated_revenue_cents");
+  EXPECT_NE(price.message.find("8000"), std::string::npos) << price.message;
+  EXPECT_NE(price.message.find("a1"), std::string::npos) << price.message;
+  auto renamed = request("svc_cut", at("2030-01-16", 10h));
+  renamed.customer_name.reset();
+  EXPECT_EQ(refused_for(renamed).field, "customer_name");
+  auto with_phone = request("svc_cut", at("2030-01-16", 10h));
+  with_phone.customer_phone = "+18085550100";
+  EXPECT_EQ(refused_for(with_phone).field, "customer_phone");
 }
 
 // ---- on PostgreSQL ----------------------------------------------------------------------------
@@ -328,6 +389,56 @@ TEST_F(admin_booking_race, an_admin_booking_links_the_call_and_marks_it_booked) 
   EXPECT_EQ(made->time_zone, "Pacific/Honolulu");
   EXPECT_EQ(made->appointment.customer_phone, "+18085550111");
   EXPECT_EQ(connection.load_call("CALINKED")->outcome, db::call_outcome::booked);
+  n.stop();
+}
+
+// A client sending one request several times at once (a retry racing the first try): one
+// appointment, and every answer is that appointment.
+TEST_F(admin_booking_race, the_same_request_sent_at_once_books_once_and_answers_alike) {
+  db::connection connection(url());
+  const auto shop_id = connection.load_shop(1)->profile.id;
+  const auto now = time_point_cast<microseconds>(system_clock::now());
+  connection.record_call_started({"CARETRY", shop_id, "+18085550112", "+18084826296", now});
+
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), spool_dir("admin_retry"));
+  auto shop = shop_of(system, n);
+  const auto snapshot = snapshot_of(system, shop);
+  ASSERT_TRUE(snapshot);
+  const auto slot = free_slot(*snapshot);
+  admin_booking request;
+  request.location_id = 1;
+  request.call_sid = "CARETRY";
+  request.service_id = snapshot->services.at(0).id;
+  request.starts = slot.start;
+  request.estimated_revenue_cents = 6500;
+
+  constexpr int copies = 4;
+  std::vector<std::promise<std::variant<admin_booking_result, failure>>> answers(copies);
+  for (auto& answer : answers) {
+    book_for_admin(system, shop, n.pool, request,
+                   [&answer](std::variant<admin_booking_result, failure> r) {
+                     answer.set_value(std::move(r));
+                   });
+  }
+  std::set<std::string> ids;
+  int new_ones = 0;
+  for (auto& answer : answers) {
+    const auto result = answer.get_future().get();
+    const auto* outcome = std::get_if<admin_booking_result>(&result);
+    const auto* made = outcome ? std::get_if<admin_booking_made>(outcome) : nullptr;
+    EXPECT_NE(made, nullptr) << "every copy is answered with the appointment";
+    if (made == nullptr) continue;
+    ids.insert(made->appointment.id);
+    if (!made->repeated) ++new_ones;
+  }
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(new_ones, 1);
+  EXPECT_EQ(database()
+                .query("select count(*) from appointments where call_sid = 'CARETRY'")[0][0]
+                .as<int>(),
+            1);
   n.stop();
 }
 
