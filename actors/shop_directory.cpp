@@ -100,6 +100,9 @@ void read_numbers(directory_actor* self, const caf::actor& pool) {
               read_numbers(self, pool);  // a shop changed its number meanwhile: read after it
               return;
             }
+            // The read began after every live update had committed: the database now holds
+            // them, and also what other nodes of the cluster changed since.
+            state.live_numbers.clear();
             state.database_numbers.clear();
             for (auto& route : routes) {
               state.database_numbers[route.phone_number] = route.location_id;
