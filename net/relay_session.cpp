@@ -106,6 +106,9 @@ void relay_session::on_text(std::string message) {
         if constexpr (std::is_same_v<type, prompt_frame>) {
           call_->prompt(std::move(typed.voice_prompt), typed.last);
         } else if constexpr (std::is_same_v<type, interrupt_frame>) {
+          // The caller stopped listening: tokens still waiting for the socket are not spoken.
+          // Discarded before the call hears of it, so its next reply is not.
+          sender_.discard_unsent();
           call_->interrupt(std::move(typed.utterance_until_interrupt));
         } else if constexpr (std::is_same_v<type, dtmf_frame>) {
           call_->dtmf(std::move(typed.digit));
@@ -149,7 +152,7 @@ void relay_session::on_close(const websocket_close& close) {
 }
 
 void relay_session::say(std::string token, bool last) {
-  sender_.send_text(text_frame(token, last));
+  sender_.send_droppable(text_frame(token, last));
 }
 
 void relay_session::end_session(std::string handoff_data_json) {

@@ -17,6 +17,14 @@ class websocket_channel {
  public:
   virtual ~websocket_channel() = default;
   virtual send_result send_text(std::shared_ptr<const std::string> payload) = 0;
+  // A message that discard_unsent() may still drop while it waits for the socket (a token of a
+  // reply the listener can interrupt). Plain channels send it like any other.
+  virtual send_result send_droppable(std::shared_ptr<const std::string> payload) {
+    return send_text(std::move(payload));
+  }
+  // Drops the droppable messages sent before this call that are not written to the socket yet;
+  // what is sent after it goes out as usual.
+  virtual void discard_unsent() {}
   // Sends what is already queued, then the close frame.
   virtual void close(std::uint16_t code, std::string reason) = 0;
 };
@@ -31,6 +39,9 @@ class websocket_sender {
   // One immutable payload may be shared by many sessions (a broadcast serializes once).
   send_result send_text(std::shared_ptr<const std::string> payload) const;
   send_result send_text(std::string payload) const;
+  send_result send_droppable(std::shared_ptr<const std::string> payload) const;
+  send_result send_droppable(std::string payload) const;
+  void discard_unsent() const;
   void close(std::uint16_t code, std::string reason) const;
   bool expired() const noexcept;
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -132,10 +133,18 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
 }
 
 send_result websocket_session::send_text(std::shared_ptr<const std::string> payload) {
-  if (!payload) payload = std::make_shared<const std::string>();
+  return queue_for_sending({std::move(payload), false});
+}
+
+send_result websocket_session::send_droppable(std::shared_ptr<const std::string> payload) {
+  return queue_for_sending({std::move(payload), true});
+}
+
+send_result websocket_session::queue_for_sending(outgoing message) {
+  if (!message.payload) message.payload = std::make_shared<const std::string>();
   if (closing_.load(std::memory_order_acquire)) return send_result::closed;
   const auto& limits = state_->options.websocket;
-  auto size = payload->size();
+  auto size = message.payload->size();
   auto messages = queued_messages_.fetch_add(1) + 1;
   auto bytes = queued_bytes_.fetch_add(size) + size;
   if (messages > limits.max_queued_messages || bytes > limits.max_queued_bytes) {
@@ -150,10 +159,15 @@ send_result websocket_session::send_text(std::shared_ptr<const std::string> payl
     }
     return send_result::queue_full;
   }
-  asio::post(executor_, [self = shared_from_this(), payload = std::move(payload)]() mutable {
-    self->enqueue(std::move(payload));
+  asio::post(executor_, [self = shared_from_this(), message = std::move(message)]() mutable {
+    self->enqueue(std::move(message));
   });
   return send_result::queued;
+}
+
+void websocket_session::discard_unsent() {
+  // Posted like the sends: it runs after every message sent before it reached the queue.
+  asio::post(executor_, [self = shared_from_this()] { self->drop_unsent(); });
 }
 
 void websocket_session::close(std::uint16_t code, std::string reason) {
@@ -173,24 +187,36 @@ void websocket_session::shut_down(shutdown_mode mode) {
   });
 }
 
-void websocket_session::enqueue(std::shared_ptr<const std::string> payload) {
+void websocket_session::enqueue(outgoing message) {
   if (close_started_ || finished_) {
-    release(payload->size());
+    release(message.payload->size());
     return;
   }
-  queue_.push_back(std::move(payload));
+  queue_.push_back(std::move(message));
   if (!writing_) do_write();
+}
+
+void websocket_session::drop_unsent() {
+  // The message in flight stays: its buffer is in use until on_write.
+  auto first = queue_.begin() + (writing_ && !queue_.empty() ? 1 : 0);
+  auto kept =
+      std::stable_partition(first, queue_.end(), [](const outgoing& m) { return !m.droppable; });
+  for (auto it = kept; it != queue_.end(); ++it) release(it->payload->size());
+  queue_.erase(kept, queue_.end());
+  if (close_started_ && close_after_queue_ && !close_sent_ && !writing_ && queue_.empty()) {
+    do_close();
+  }
 }
 
 void websocket_session::do_write() {
   writing_ = true;
-  ws_.async_write(asio::buffer(*queue_.front()),
+  ws_.async_write(asio::buffer(*queue_.front().payload),
                   beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
-  release(queue_.front()->size());
+  release(queue_.front().payload->size());
   queue_.pop_front();
   if (ec) {
     // The read side sees the broken connection too and ends the session.
@@ -273,7 +299,7 @@ void websocket_session::drop_queue() {
   // The message in flight stays: its buffer is in use until on_write.
   auto keep = writing_ ? std::size_t{1} : std::size_t{0};
   while (queue_.size() > keep) {
-    release(queue_.back()->size());
+    release(queue_.back().payload->size());
     queue_.pop_back();
   }
 }

@@ -35,6 +35,8 @@ class websocket_session : public session_base,
 
   // Thread-safe.
   send_result send_text(std::shared_ptr<const std::string> payload) override;
+  send_result send_droppable(std::shared_ptr<const std::string> payload) override;
+  void discard_unsent() override;
   void close(std::uint16_t code, std::string reason) override;
   void shut_down(shutdown_mode mode) override;
 
@@ -42,7 +44,14 @@ class websocket_session : public session_base,
   void on_accept(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
-  void enqueue(std::shared_ptr<const std::string> payload);
+  struct outgoing {
+    std::shared_ptr<const std::string> payload;
+    bool droppable = false;
+  };
+
+  send_result queue_for_sending(outgoing message);
+  void enqueue(outgoing message);
+  void drop_unsent();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void begin_close(std::uint16_t code, std::string reason, websocket_close_cause cause,
@@ -59,7 +68,7 @@ class websocket_session : public session_base,
   std::shared_ptr<server_state> state_;
   const std::string route_name_;
   std::shared_ptr<websocket_handler> handler_;
-  std::deque<std::shared_ptr<const std::string>> queue_;  // front is in flight while writing_
+  std::deque<outgoing> queue_;  // front is in flight while writing_
   // Counted at send_text() time on the caller's thread, so the cap holds before the strand runs.
   std::atomic<std::size_t> queued_messages_{0};
   std::atomic<std::size_t> queued_bytes_{0};

@@ -23,6 +23,17 @@ class fake_channel : public websocket_channel {
     sent_.push_back(*payload);
     return send_result::queued;
   }
+  send_result send_droppable(std::shared_ptr<const std::string> payload) override {
+    {
+      std::lock_guard lock{mutex_};
+      droppable_.push_back(*payload);
+    }
+    return send_text(std::move(payload));
+  }
+  void discard_unsent() override {
+    std::lock_guard lock{mutex_};
+    if (journal) journal->push_back("discard unsent");
+  }
   void close(std::uint16_t code, std::string reason) override {
     std::lock_guard lock{mutex_};
     if (!close_code_) {
@@ -38,10 +49,18 @@ class fake_channel : public websocket_channel {
     std::lock_guard lock{mutex_};
     return close_code_;
   }
+  // What went out as droppable (a subset of sent()).
+  std::vector<std::string> droppable() const {
+    std::lock_guard lock{mutex_};
+    return droppable_;
+  }
+
+  std::vector<std::string>* journal = nullptr;  // where discards are noted, when set
 
  private:
   mutable std::mutex mutex_;
   std::vector<std::string> sent_;
+  std::vector<std::string> droppable_;
   std::optional<std::uint16_t> close_code_;
   std::string close_reason_;
 };
@@ -131,6 +150,23 @@ TEST_F(relay_session_test, every_message_type_reaches_the_call) {
                                        "error Invalid message received"};
   EXPECT_EQ(events(), expected);
   EXPECT_FALSE(channel_->close_code());
+}
+
+TEST_F(relay_session_test, an_interrupt_discards_unsent_reply_tokens_before_the_call_hears_it) {
+  send(setup_json);
+  line_->say("We have openings on ", false);
+  line_->say("Friday at ten.", true);
+  line_->end_session(R"({"reason":"done","handoff":false})");
+  // Reply tokens may be dropped while they wait for the socket; the `end` never is.
+  auto sent = channel_->sent();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(channel_->droppable(), (std::vector<std::string>{sent[0], sent[1]}));
+
+  channel_->journal = &events();
+  send(
+      R"({"type":"interrupt","utteranceUntilInterrupt":"We have","durationUntilInterruptMs":300})");
+  // Discarded first: the reply the call gives to the interrupt must not be dropped with them.
+  EXPECT_EQ(events(), (std::vector<std::string>{"discard unsent", "interrupt[We have]"}));
 }
 
 TEST_F(relay_session_test, frames_before_setup_are_ignored) {
