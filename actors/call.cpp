@@ -348,7 +348,6 @@ caf::behavior call(call_actor* self, relay_setup setup, std::shared_ptr<call_lin
   state.line = std::move(line);
   state.env = env;
   state.started_at = now_micro();
-  env.stats->live_calls.fetch_add(1);
   spdlog::info("call {} started: from {} to {}", state.setup.call_sid, state.setup.from,
                state.setup.to);
   find_shop(self);
@@ -412,6 +411,8 @@ class live_call_handle final : public live_call {
 
 caf::actor spawn_call(caf::actor_system& system, relay_setup setup, std::shared_ptr<call_line> line,
                       call_environment environment) {
+  // Counted before it runs: admit_call always finds the call in one count or the other.
+  environment.stats->live_calls.fetch_add(1);
   return system.spawn(call, std::move(setup), std::move(line), environment);
 }
 

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/all.hpp>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 
 #include "actors/broadcaster.hpp"
 #include "actors/call.hpp"
@@ -21,6 +23,8 @@ namespace {
 
 constexpr auto ask_timeout = std::chrono::seconds(10);
 constexpr auto health_timeout = std::chrono::seconds(2);
+// How long a call answered with a relay holds its place before its relay connects.
+constexpr auto admission_hold = std::chrono::seconds(60);
 
 caf::actor_system_config& configure(caf::actor_system_config& cfg,
                                     const config::settings& settings) {
@@ -47,8 +51,15 @@ struct runtime::impl {
   caf::actor directory;
   caf::actor broadcaster;
   std::once_flag stopped;
+  const int max_calls;
 
-  explicit impl(const config::settings& settings) : system(configure(cfg, settings)) {
+  // Calls answered with a relay that has not connected yet: SID -> until when it counts.
+  std::mutex admission_mutex;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> admitted;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> admitted_order;
+
+  explicit impl(const config::settings& settings)
+      : system(configure(cfg, settings)), max_calls(settings.max_concurrent_calls) {
     database_pool =
         spawn_database_pool(system, {settings.database_url, settings.db_pool_size, 10000}, stats);
     call_log = spawn_call_log(system, database_pool, settings.spool_dir, stats);
@@ -237,10 +248,34 @@ void runtime::answer_call(incoming_call call, std::function<void(outcome<call_an
   });
 }
 
+bool runtime::admit_call(const std::string& call_sid) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock{impl_->admission_mutex};
+  auto& admitted = impl_->admitted;
+  auto& order = impl_->admitted_order;
+  while (!order.empty() && order.front().first <= now) {
+    auto it = admitted.find(order.front().second);
+    if (it != admitted.end() && it->second <= now) admitted.erase(it);
+    order.pop_front();
+  }
+  if (admitted.contains(call_sid)) return true;
+  auto taken = static_cast<std::size_t>(impl_->stats.live_calls.load()) + admitted.size();
+  if (taken >= static_cast<std::size_t>(impl_->max_calls)) return false;
+  admitted.emplace(call_sid, now + admission_hold);
+  order.emplace_back(now + admission_hold, call_sid);
+  return true;
+}
+
 std::shared_ptr<live_call> runtime::start_call(relay_setup setup, std::shared_ptr<call_line> line) {
+  auto call_sid = setup.call_sid;
   auto call = spawn_call(
       impl_->system, std::move(setup), std::move(line),
       call_environment{impl_->directory, impl_->call_log, &impl_->stats, impl_->broadcaster});
+  {
+    // Counted among the live calls now: its place held since the webhook is free again.
+    std::lock_guard lock{impl_->admission_mutex};
+    impl_->admitted.erase(call_sid);
+  }
   return make_live_call(std::move(call));
 }
 

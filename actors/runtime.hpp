@@ -75,6 +75,11 @@ class runtime {
   // number and there is no default location.
   void answer_call(incoming_call call, std::function<void(outcome<call_answer>)> done);
 
+  // POST /voice, before answering with a relay: whether this node takes one more call. Live
+  // calls plus calls answered with a relay whose relay has not connected yet (for up to a
+  // minute) stay within MAX_CONCURRENT_CALLS; the same call SID asked again counts once.
+  bool admit_call(const std::string& call_sid);
+
   // WS /relay after `setup`: spawns the call's actor. The handle feeds it; `line` is how it
   // speaks. Never blocks.
   std::shared_ptr<live_call> start_call(relay_setup setup, std::shared_ptr<call_line> line);

@@ -1,8 +1,11 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 
 #include "actors/runtime.hpp"
 #include "app/commands.hpp"
@@ -27,6 +30,37 @@ sigset_t block_stop_signals() {
   return signals;
 }
 
+// Every live call holds a socket, and webhooks and the database more: the usual soft limit of
+// 1024 open files would turn callers away long before MAX_CONCURRENT_CALLS. The hard limit is
+// as far as a process may go by itself.
+void raise_open_files_limit(int max_calls) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("open files limit unknown: {}", std::strerror(errno));
+    return;
+  }
+  const auto before = limit.rlim_cur;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit = raised;
+    } else {
+      spdlog::warn("open files limit not raised to {}: {}", limit.rlim_max, std::strerror(errno));
+    }
+  }
+  spdlog::info("open files limit: soft {} (was {}), hard {}", limit.rlim_cur, before,
+               limit.rlim_max);
+  // A call's relay socket, plus room for webhooks, the database and files.
+  const auto needed = static_cast<rlim_t>(max_calls) + 256;
+  if (limit.rlim_cur < needed) {
+    spdlog::warn(
+        "open files limit {} is below MAX_CONCURRENT_CALLS ({}) and some room: raise "
+        "the hard limit (ulimit -Hn, systemd LimitNOFILE=)",
+        limit.rlim_cur, max_calls);
+  }
+}
+
 }  // namespace
 
 int serve(const config::settings& settings) {
@@ -43,6 +77,8 @@ int serve(const config::settings& settings) {
   if (settings.admin_api_key.empty()) {
     spdlog::warn("ADMIN_API_KEY is not set: /shops, /shop/... and /admin/... answer 503");
   }
+
+  raise_open_files_limit(settings.max_concurrent_calls);
 
   actors::runtime runtime(settings);
   net::http_server_options options;

@@ -117,11 +117,10 @@ void incoming_call(const shared_state& state, const http_request& request, respo
     return refuse_content("voice", request, respond, *why);
   auto call = std::get<actors::incoming_call>(std::move(read));
   auto origin = public_origin(context.settings.public_base_url, request);
-  int live = context.runtime.stats().live_calls.load();
-  bool at_capacity = live >= context.settings.max_concurrent_calls;
   auto sid = call.call_sid;
+  auto* runtime = &context.runtime;
   answer_by_deadline(*state, respond, "voice", sid, apology_answer());
-  context.runtime.answer_call(std::move(call), [respond, origin, at_capacity, live,
+  context.runtime.answer_call(std::move(call), [respond, origin, runtime,
                                                 sid](actors::outcome<actors::call_answer> result) {
     if (auto* failure = std::get_if<actors::failure>(&result)) {
       switch (*failure) {
@@ -141,8 +140,11 @@ void incoming_call(const shared_state& state, const http_request& request, respo
       }
     }
     const auto& answer = std::get<actors::call_answer>(result);
-    if (at_capacity) {
-      spdlog::warn("twilio voice: call {}: {} live calls, at capacity: answering busy", sid, live);
+    // Decided when the relay would be offered, so that calls whose relays have not connected yet
+    // count too.
+    if (!runtime->admit_call(sid)) {
+      spdlog::warn("twilio voice: call {}: {} live calls, at capacity: answering busy", sid,
+                   runtime->stats().live_calls.load());
       respond.send(twiml_response(busy_answer(answer.business_name, answer.forward_phone)));
       return;
     }

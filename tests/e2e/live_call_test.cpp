@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -15,6 +17,7 @@
 #include "net/twilio_caller.hpp"
 #include "net/twilio_signature.hpp"
 #include "tests/e2e/http_client.hpp"
+#include "tests/e2e/live_call_support.hpp"
 #include "tests/e2e/server_process.hpp"
 #include "tests/e2e/test_database.hpp"
 
@@ -23,82 +26,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* auth_token = "e2e-twilio-token";
-constexpr const char* public_base = "https://salon.example.com";
-constexpr const char* salon_number = "+18084826296";
-
-// A folder of its own for the server's spool, removed at the end.
-class scratch_folder {
- public:
-  scratch_folder() {
-    const char* base = std::getenv("SALON_TEST_SCRATCH");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/live_call.XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  ~scratch_folder() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Asks the database until `ready` holds for the answer (call records are written in batches,
-// a few milliseconds after the fact), or gives up after a generous bound.
-std::string wait_for_value(const test_database& database, const std::string& sql,
-                           const std::function<bool(const std::string&)>& ready) {
-  std::string value;
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    value = database.query_value(sql);
-    if (ready(value)) return value;
-    std::this_thread::sleep_for(50ms);
-  }
-  return value;
-}
-
-std::string call_column(const std::string& column, const std::string& call_sid) {
-  return "select " + column + " from calls where call_sid = '" + call_sid + "'";
-}
-
-net::call_plan plan(std::vector<net::caller_action> actions) {
-  net::call_plan p;
-  p.to = salon_number;
-  p.actions = std::move(actions);
-  return p;
-}
-
-std::string problems_of(const net::call_report& report) {
-  std::string text;
-  for (const auto& problem : report.problems) text += problem + "\n";
-  return text;
-}
-
-std::map<std::string, std::string> server_env(const test_database& database,
-                                              const std::string& spool) {
-  // The demo salon's number is also in the database; the map makes it known from the first
-  // request on, before the directory has read the database.
-  return {{"DATABASE_URL", database.url()},
-          {"TWILIO_AUTH_TOKEN", auth_token},
-          {"PUBLIC_BASE_URL", public_base},
-          {"PHONE_TO_LOCATION_MAP", R"({"+18084826296": 1})"},
-          {"SPOOL_DIR", spool}};
-}
-
-void prepare(const test_database& database) {
-  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
-  auto migrated = run_binary({"migrate"}, env);
-  ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
-  auto seeded = run_binary({"seed-demo"}, env);
-  ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
-}
-
 class live_call : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     database_ = new test_database();
     prepare(*database_);
     spool_ = new scratch_folder();
-    server_ = new server_process(server_env(*database_, spool_->path()));
+    server_ = new server_process(server_env(database_->url(), spool_->path()));
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -107,12 +41,7 @@ class live_call : public ::testing::Test {
   }
 
   static net::twilio_target target(const std::string& token = auth_token) {
-    net::twilio_target t;
-    t.host = "127.0.0.1";
-    t.port = server_->port();
-    t.public_base_url = public_base;
-    t.auth_token = token;
-    return t;
+    return target_of(server_->port(), token);
   }
 
   // One signed form POST to the server, as Twilio sends it.
@@ -328,13 +257,10 @@ TEST(live_call_capacity, a_full_node_still_serves_the_caller) {
   test_database database;
   prepare(database);
   scratch_folder spool;
-  auto env = server_env(database, spool.path());
+  auto env = server_env(database.url(), spool.path());
   env["MAX_CONCURRENT_CALLS"] = "1";
   server_process server(env);
-  net::twilio_target t;
-  t.port = server.port();
-  t.public_base_url = public_base;
-  t.auth_token = auth_token;
+  auto t = target_of(server.port());
 
   // The first call stays on the line (after one exchange, so its actor surely runs) while a
   // second one comes in.
@@ -353,6 +279,77 @@ TEST(live_call_capacity, a_full_node_still_serves_the_caller) {
   EXPECT_EQ(second.voice_status, 200u);
   EXPECT_FALSE(second.relay_connected) << second.voice_twiml;
   EXPECT_NE(second.greeting.find("busy"), std::string::npos) << second.voice_twiml;
+}
+
+// A signed form POST to `server`, as Twilio sends it.
+http_result signed_post(const server_process& server, const std::string& path,
+                        const net::form_data& form) {
+  auto signature = net::sign(auth_token, std::string(public_base) + path, form.fields());
+  return http_call(
+      "POST", server.base_url() + path,
+      {"Content-Type: application/x-www-form-urlencoded", "X-Twilio-Signature: " + signature},
+      form.encode());
+}
+
+TEST(live_call_capacity, calls_whose_relays_have_not_connected_yet_count_too) {
+  test_database database;
+  prepare(database);
+  scratch_folder spool;
+  auto env = server_env(database.url(), spool.path());
+  env["MAX_CONCURRENT_CALLS"] = "2";
+  server_process server(env);
+
+  // Five calls ring at once; none has opened its relay yet when the next webhook comes.
+  int relays = 0;
+  int busy = 0;
+  std::string first_sid;
+  for (int i = 0; i < 5; ++i) {
+    net::form_data form;
+    auto sid = net::random_sid("CA");
+    if (i == 0) first_sid = sid;
+    form.add("CallSid", sid);
+    form.add("From", "+1555555010" + std::to_string(i));
+    form.add("To", salon_number);
+    form.add("CallStatus", "ringing");
+    auto answer = signed_post(server, "/voice", form);
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    if (answer.body.find("<ConversationRelay") != std::string::npos) ++relays;
+    if (answer.body.find("busy") != std::string::npos) ++busy;
+  }
+  EXPECT_EQ(relays, 2);
+  EXPECT_EQ(busy, 3) << "the callers past the limit still hear why";
+
+  // Twilio repeating the webhook of an admitted call gets the same answer, not a busy one.
+  net::form_data again;
+  again.add("CallSid", first_sid);
+  again.add("From", "+15555550100");
+  again.add("To", salon_number);
+  again.add("CallStatus", "ringing");
+  auto repeated = signed_post(server, "/voice", again);
+  EXPECT_NE(repeated.body.find("<ConversationRelay"), std::string::npos) << repeated.body;
+}
+
+TEST(live_call_capacity, serve_raises_its_open_files_limit_to_the_hard_limit) {
+  rlimit ours{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &ours), 0);
+  test_database database;
+  prepare(database);
+  scratch_folder spool;
+  // The server inherits a low soft limit, as from a default shell.
+  rlimit low = ours;
+  low.rlim_cur = std::min<rlim_t>(ours.rlim_max, 512);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::string log;
+  {
+    server_process server(server_env(database.url(), spool.path()));
+    log = server.log();
+  }
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &ours), 0);
+  const auto hard = std::to_string(ours.rlim_max);
+  EXPECT_NE(log.find("open files limit: soft " + hard + " (was " + std::to_string(low.rlim_cur) +
+                     "), hard " + hard),
+            std::string::npos)
+      << log;
 }
 
 }  // namespace
