@@ -443,6 +443,36 @@ TEST_F(analytics_test, a_new_time_zone_moves_calls_to_their_new_local_days) {
   EXPECT_EQ(kpis(shop, 30)["after_hours_captured"].as<int>(), 0);  // hours unknown
 }
 
+// On Supabase the dashboard writes some rows itself, as a role under row level security with
+// no rights on the tallies: its writes still keep them (0010), and it reads none of them
+// without a policy. Roles are created inside the test's transaction, which is never committed.
+TEST_F(analytics_test, a_role_under_row_level_security_keeps_the_tallies_but_reads_none) {
+  const auto shop = add_shop(1, honolulu);
+  add_call(shop, local(honolulu, 0, "10:00"), "inquiry");
+  add_appointment(shop, local(honolulu, 0, "10:05"), "booked", 4000);
+  const std::string role = "salon_dashboard_" + database().name();
+  tx().exec("create role " + role + " nologin");
+  tx().exec("grant usage on schema public to " + role);
+  tx().exec("grant select, update on appointments, calls to " + role);
+  tx().exec("grant select on call_daily_stats, profiles, salon_info to " + role);
+  tx().exec("create policy dashboard_appointments on appointments to " + role +
+            " using (true) with check (true)");
+  tx().exec("create policy dashboard_calls on calls to " + role +
+            " using (true) with check (true)");
+
+  tx().exec("set local role " + role);
+  tx().exec("update appointments set estimated_revenue_cents = 5500");
+  tx().exec("update calls set outcome = 'booked'");
+  EXPECT_EQ(value("select count(*) from call_daily_stats"), 0) << "no policy, no rows";
+  EXPECT_TRUE(tx().exec("select * from get_all_salons_overview()").empty());
+  tx().exec("reset role");
+
+  const auto k = kpis(shop, 1);
+  EXPECT_EQ(k["revenue_recovered_cents"].as<int>(), 5500);
+  EXPECT_EQ(k["calls_booked"].as<int>(), 1);
+  EXPECT_EQ(k["calls_inquiry"].as<int>(), 0);
+}
+
 TEST(analytics_migration, counts_calls_stored_before_it) {
   const auto server = testing::test_server_url();
   ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
