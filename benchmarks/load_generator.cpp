@@ -2,7 +2,9 @@
 // speaking the real protocol (signed webhook, relay WebSocket with several turns and think
 // time, hang-up, action and status callbacks). Reports calls/s, turns/s, turn latency (prompt
 // sent -> `last: true` received), webhook latency, the server's RSS per live call, and checks
-// that the database holds exactly one settled record per call. See docs/benchmarks.md.
+// that the database holds exactly one settled record per call. With --dashboards, that many
+// WS /ops clients follow the live feed meanwhile and must each receive every event of every
+// call. See docs/benchmarks.md.
 
 #include <fmt/format.h>
 
@@ -26,6 +28,7 @@
 #include <variant>
 #include <vector>
 
+#include "benchmarks/dashboard_fleet.hpp"
 #include "net/twilio_caller.hpp"
 
 namespace {
@@ -48,6 +51,9 @@ constexpr std::string_view usage =
   --server-pid PID       sample the server's RSS (per live call at the peak)
   --database-url URL     check the calls table afterwards (default: $DATABASE_URL)
   --verify-timeout-s N   how long to wait for the records to settle (120)
+  --dashboards N         WS /ops clients following the feed during the load (0)
+  --dashboard-threads N  threads running them (1)
+  --admin-api-key KEY    the server's ADMIN_API_KEY, for /ops (default: $ADMIN_API_KEY)
 )";
 
 // Inquiries that never book: every call should settle as `inquiry`.
@@ -70,6 +76,9 @@ struct options {
   std::optional<int> server_pid;
   std::string database_url;
   std::chrono::seconds verify_timeout{120};
+  int dashboards = 0;
+  int dashboard_threads = 1;
+  std::string admin_api_key;
 };
 
 std::optional<long> number(const std::string& text) {
@@ -89,6 +98,7 @@ std::variant<options, std::string> read_options(int argc, char** argv) {
   o.target.auth_token = env_or("TWILIO_AUTH_TOKEN", "");
   o.target.public_base_url = env_or("PUBLIC_BASE_URL", "");
   o.database_url = env_or("DATABASE_URL", "");
+  o.admin_api_key = env_or("ADMIN_API_KEY", "");
   std::string url;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
@@ -140,6 +150,12 @@ std::variant<options, std::string> read_options(int argc, char** argv) {
       int seconds = 0;
       error = count(seconds, 0);
       o.verify_timeout = std::chrono::seconds(seconds);
+    } else if (flag == "--dashboards") {
+      error = count(o.dashboards, 0);
+    } else if (flag == "--dashboard-threads") {
+      error = count(o.dashboard_threads, 1);
+    } else if (flag == "--admin-api-key") {
+      o.admin_api_key = value;
     } else {
       return "unknown flag " + flag;
     }
@@ -154,6 +170,9 @@ std::variant<options, std::string> read_options(int argc, char** argv) {
   o.target.host = host_port.substr(0, colon);
   o.target.port = static_cast<std::uint16_t>(*port);
   if (o.to.empty()) return std::string("--to NUMBER is required (the salon's number)");
+  if (o.dashboards > 0 && o.admin_api_key.empty()) {
+    return std::string("--dashboards needs --admin-api-key (or ADMIN_API_KEY)");
+  }
   return o;
 }
 
@@ -205,6 +224,12 @@ struct tally {
   int finished = 0;
   int failed = 0;
   long turns = 0;
+  // The /ops events the calls imply (call_started, one call_turn per reply, call_ended), for
+  // each dashboard: how many, and the sum of their event_hash.
+  long implied_calls = 0;    // call_started and call_ended each
+  long implied_replies = 0;  // call_turn
+  long implied_events = 0;
+  std::uint64_t implied_checksum = 0;
 
   void add(const salon::net::call_report& report) {
     std::lock_guard lock{mutex};
@@ -212,6 +237,19 @@ struct tally {
     if (report.voice_status == 200) {
       answered_sids.push_back(report.call_sid);
       webhook_ms.push_back(static_cast<double>(report.voice_latency.count()) / 1000.0);
+    }
+    if (report.relay_connected) {
+      using salon::benchmarks::event_hash;
+      long replies = 0;
+      for (const auto& turn : report.turns) replies += turn.answered ? 1 : 0;
+      ++implied_calls;
+      implied_replies += replies;
+      implied_events += 2 + replies;
+      implied_checksum += event_hash("call_started", report.call_sid, 0) +
+                          event_hash("call_ended", report.call_sid, 0);
+      for (long k = 1; k <= replies; ++k) {
+        implied_checksum += event_hash("call_turn", report.call_sid, k);
+      }
     }
     for (const auto& turn : report.turns) {
       if (!turn.answered) continue;
@@ -230,8 +268,12 @@ struct tally {
 // The load: keeps `concurrency` calls on the line until `calls` have been placed.
 class load {
  public:
-  load(boost::asio::io_context& io, const options& o)
-      : io_{io}, options_{o}, caller_{io, o.target}, ticker_{io} {}
+  load(boost::asio::io_context& io, const options& o, std::string sid_prefix)
+      : io_{io},
+        options_{o},
+        sid_prefix_{std::move(sid_prefix)},
+        caller_{io, o.target},
+        ticker_{io} {}
 
   void start() {
     started_ = clock_type::now();
@@ -242,6 +284,21 @@ class load {
   int live() const { return live_.load(); }
   int peak_live() const { return peak_live_.load(); }
   clock_type::time_point started() const { return started_; }
+  long replies() const { return replies_.load(); }
+
+  // Full load: from the end of the ramp to the launch of the last call, every line is busy.
+  struct full_load {
+    double seconds = 0;
+    long replies = 0;
+    long calls = 0;
+  };
+  std::optional<full_load> at_full_load() const {
+    std::lock_guard lock{marks_mutex_};
+    if (!full_mark_ || !drain_mark_) return std::nullopt;
+    return full_load{std::chrono::duration<double>(drain_mark_->when - full_mark_->when).count(),
+                     drain_mark_->replies - full_mark_->replies,
+                     drain_mark_->launched - full_mark_->launched};
+  }
 
  private:
   // Ramps up: launches what is due by now, then looks again shortly.
@@ -255,6 +312,7 @@ class load {
             1;
     }
     while (launched_ < std::min<long>(due, options_.concurrency)) launch();
+    if (launched_ >= std::min(options_.concurrency, options_.calls)) mark(full_mark_);
     if (launched_ < options_.concurrency) {
       ticker_.expires_after(10ms);
       ticker_.async_wait([this](auto ec) {
@@ -266,7 +324,10 @@ class load {
   void launch() {
     if (launched_ >= options_.calls) return;
     int number = launched_++;
+    if (launched_ == options_.calls) mark(drain_mark_);
     salon::net::call_plan plan;
+    // Recognizable SIDs: the dashboards count the events of these calls apart.
+    plan.call_sid = fmt::format("{}{:024x}", sid_prefix_, number);
     plan.to = options_.to;
     plan.from = fmt::format("+1555{:07d}", number % 10'000'000);
     plan.think_time = options_.think;
@@ -283,6 +344,8 @@ class load {
         int peak = peak_live_.load();
         while (now > peak && !peak_live_.compare_exchange_weak(peak, now)) {
         }
+      } else if (event.kind == salon::net::call_event_kind::receptionist_said) {
+        ++replies_;
       } else if (event.kind == salon::net::call_event_kind::hung_up && *on_line) {
         *on_line = false;
         --live_;
@@ -295,14 +358,30 @@ class load {
     });
   }
 
+  struct load_mark {
+    clock_type::time_point when;
+    long replies = 0;
+    long launched = 0;
+  };
+
+  void mark(std::optional<load_mark>& slot) {
+    std::lock_guard lock{marks_mutex_};
+    if (!slot) slot = load_mark{clock_type::now(), replies_.load(), launched_.load()};
+  }
+
   boost::asio::io_context& io_;
   const options& options_;
+  const std::string sid_prefix_;
   salon::net::twilio_caller caller_;
   boost::asio::steady_timer ticker_;
   clock_type::time_point started_;
   std::atomic<int> launched_{0};
   std::atomic<int> live_{0};
   std::atomic<int> peak_live_{0};
+  std::atomic<long> replies_{0};
+  mutable std::mutex marks_mutex_;
+  std::optional<load_mark> full_mark_;
+  std::optional<load_mark> drain_mark_;
   tally tally_;
 };
 
@@ -357,6 +436,60 @@ verification verify(const std::string& url, const std::vector<std::string>& sids
   }
 }
 
+std::string load_average() {
+  std::ifstream file("/proc/loadavg");
+  std::string one, five, fifteen;
+  file >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
+// Prints what the dashboards received against what the calls imply; true when every dashboard
+// got every event of every call exactly once.
+bool report_dashboards(const std::vector<salon::benchmarks::dashboard_tally>& tallies,
+                       const tally& implied) {
+  const std::map<std::string, long> implied_by_type = {{"call_started", implied.implied_calls},
+                                                       {"call_turn", implied.implied_replies},
+                                                       {"call_ended", implied.implied_calls}};
+  std::map<std::string, std::pair<long, long>> range;  // type -> min, max over the dashboards
+  std::set<std::string> types;
+  for (const auto& t : tallies) {
+    for (const auto& [type, n] : t.by_type) types.insert(type);
+  }
+  long exact = 0;
+  long closed = 0;
+  std::string first_close;
+  std::vector<double> lag;
+  for (const auto& t : tallies) {
+    for (const auto& type : types) {
+      auto it = t.by_type.find(type);
+      long n = it == t.by_type.end() ? 0 : it->second;
+      auto [slot, fresh] = range.try_emplace(type, n, n);
+      slot->second.first = std::min(slot->second.first, n);
+      slot->second.second = std::max(slot->second.second, n);
+    }
+    if (t.connected && t.ended.empty() && t.own_events == implied.implied_events &&
+        t.own_checksum == implied.implied_checksum) {
+      ++exact;
+    }
+    if (!t.ended.empty()) {
+      ++closed;
+      if (first_close.empty()) first_close = t.ended;
+    }
+    lag.insert(lag.end(), t.lag_ms.begin(), t.lag_ms.end());
+  }
+  fmt::print("  dashboards: {} of {} received exactly the {} events the calls imply", exact,
+             tallies.size(), implied.implied_events);
+  fmt::print(" (call_started, one call_turn per reply, call_ended; count and checksum)\n");
+  for (const auto& [type, minmax] : range) {
+    auto it = implied_by_type.find(type);
+    fmt::print("    {:<14} per dashboard: min {}, max {}{}\n", type, minmax.first, minmax.second,
+               it == implied_by_type.end() ? "" : fmt::format(" (the calls imply {})", it->second));
+  }
+  if (closed > 0) fmt::print("    {} dashboards ended early, first: {}\n", closed, first_close);
+  fmt::print("    delivery lag (event `at` -> received, sampled): {}\n", latency_line(lag));
+  return exact == static_cast<long>(tallies.size());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -372,15 +505,49 @@ int main(int argc, char** argv) {
              std::thread::hardware_concurrency(), cpu_model(), o.io_threads);
   fmt::print(
       "load: {} calls, {} at once, {} turns each, {} ms think time, {} ms ramp, to {} at "
-      "{}:{}\n",
+      "{}:{}, {} dashboards\n",
       o.calls, o.concurrency, o.turns, o.think.count(), o.ramp.count(), o.to, o.target.host,
-      o.target.port);
+      o.target.port, o.dashboards);
+  fmt::print("load average at the start: {}\n", load_average());
 
   std::optional<long> baseline_rss;
   if (o.server_pid) baseline_rss = rss_kib(*o.server_pid);
 
+  // "CA" and 8 random hex digits: this run's calls, apart from anything else on the server.
+  auto sid_prefix = salon::net::random_sid("CA").substr(0, 10);
+
+  // The dashboards first, on threads of their own, so that the calls' timing is not theirs.
+  boost::asio::io_context dashboard_io;
+  std::optional<salon::benchmarks::dashboard_fleet> dashboards;
+  std::vector<std::thread> dashboard_threads;
+  if (o.dashboards > 0) {
+    dashboards.emplace(dashboard_io,
+                       salon::benchmarks::dashboard_target{o.target.host, o.target.port,
+                                                           o.admin_api_key, sid_prefix},
+                       o.dashboards);
+    dashboards->start();
+    for (int i = 0; i < o.dashboard_threads; ++i) {
+      dashboard_threads.emplace_back([&dashboard_io] { dashboard_io.run(); });
+    }
+    auto deadline = clock_type::now() + 30s;
+    while (dashboards->ready() + dashboards->ended() < o.dashboards &&
+           clock_type::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+    }
+    fmt::print("dashboards: {} connected with their snapshot, {} failed\n", dashboards->ready(),
+               dashboards->ended());
+    if (dashboards->ready() < o.dashboards) {
+      for (const auto& t : dashboards->tallies()) {
+        if (!t.ended.empty()) {
+          fmt::print(stderr, "load_generator: a dashboard failed: {}\n", t.ended);
+          break;
+        }
+      }
+    }
+  }
+
   boost::asio::io_context io;
-  load generator{io, o};
+  load generator{io, o, sid_prefix};
   generator.start();
   std::vector<std::thread> threads;
   for (int i = 0; i < o.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
@@ -390,7 +557,8 @@ int main(int argc, char** argv) {
   int live_at_peak = 0;
   double per_call_kib = 0;
   int last_peak_sampled = 0;
-  while (true) {
+  long replies_before = 0;
+  for (int ticks = 1;; ++ticks) {
     std::this_thread::sleep_for(250ms);
     int finished = 0;
     {
@@ -408,24 +576,31 @@ int main(int argc, char** argv) {
         }
       }
     }
-    static int ticks = 0;
-    if (++ticks % 4 == 0) {
-      fmt::print("  {:>6.1f} s: {} live, {} of {} calls done\n",
+    if (ticks % 4 == 0) {
+      long replies = generator.replies();
+      fmt::print("  {:>6.1f} s: {} live, {} of {} calls done, {} turns/s\n",
                  std::chrono::duration<double>(clock_type::now() - generator.started()).count(),
-                 live, finished, o.calls);
+                 live, finished, o.calls, replies - replies_before);
+      replies_before = replies;
       std::fflush(stdout);
     }
     if (finished >= o.calls) break;
   }
   auto elapsed = std::chrono::duration<double>(clock_type::now() - generator.started()).count();
   for (auto& thread : threads) thread.join();
+  auto load_at_end = load_average();
 
   auto& results = generator.results();
-  fmt::print("\nresults after {:.1f} s:\n", elapsed);
+  fmt::print("\nresults after {:.1f} s (load average at the end: {}):\n", elapsed, load_at_end);
   fmt::print("  calls: {} placed, {} failed, peak {} on the line at once\n", results.finished,
              results.failed, generator.peak_live());
-  fmt::print("  throughput: {:.1f} calls/s, {:.1f} turns/s\n", results.finished / elapsed,
-             static_cast<double>(results.turns) / elapsed);
+  fmt::print("  throughput: {:.1f} calls/s, {:.1f} turns/s over the whole run\n",
+             results.finished / elapsed, static_cast<double>(results.turns) / elapsed);
+  if (auto full = generator.at_full_load(); full && full->seconds > 0) {
+    fmt::print("  at full load ({:.1f} s, every line busy): {:.1f} calls/s, {:.1f} turns/s\n",
+               full->seconds, static_cast<double>(full->calls) / full->seconds,
+               static_cast<double>(full->replies) / full->seconds);
+  }
   fmt::print("  turn latency (prompt sent -> last token): {}\n", latency_line(results.turn_ms));
   fmt::print("  first token latency: {}\n", latency_line(results.first_token_ms));
   fmt::print("  webhook latency (POST /voice): {}\n", latency_line(results.webhook_ms));
@@ -440,6 +615,17 @@ int main(int argc, char** argv) {
   }
 
   bool clean = results.failed == 0;
+  if (dashboards) {
+    // call_ended comes when the call settles, a moment after the last callback: wait for it.
+    long expected = results.implied_events * o.dashboards;
+    auto deadline = clock_type::now() + 30s;
+    while (dashboards->own_events() < expected && clock_type::now() < deadline) {
+      std::this_thread::sleep_for(100ms);
+    }
+    dashboards->stop();
+    for (auto& thread : dashboard_threads) thread.join();
+    clean = report_dashboards(dashboards->tallies(), results) && clean;
+  }
   if (!o.database_url.empty()) {
     try {
       auto v = verify(o.database_url, results.answered_sids, o.verify_timeout);

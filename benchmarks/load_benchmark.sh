@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Reproduces one recorded run of the live-calls load benchmark (docs/benchmarks.md): a private
+# PostgreSQL (scripts/postgres), `salon-phone migrate` and `seed-demo`, the Release server on
+# loopback with a Twilio auth token and an admin key, then benchmarks/load_generator against it,
+# which checks the calls table at the end. Builds nothing; says what to build when it is missing.
+#
+#   benchmarks/load_benchmark.sh <run>
+#
+#   trial        500 calls, 250 at once, 3 turns, 500 ms think: a quick look
+#   live-calls   10,000 calls on the line at once (20,000 calls, 3 turns, 10 s think)
+#   turns        2,000 turns/s (2,100 at once, 5 turns, 1 s think, 30,000 calls)
+#   dashboards   `turns` with 200 dashboards on WS /ops, each checked for every event
+#   outage       `turns` with PostgreSQL stopped 30 s in the middle (from 30 s to 60 s)
+#
+# Environment: SALON_BENCH_BUILD (default build-bench), SALON_BENCH_PG_PORT (55452),
+# SALON_BENCH_PORT (the server's port, 18452), SALON_BENCH_LOG_LEVEL (warn). The generator's
+# output is also written to $SALON_BENCH_BUILD/load-<run>-<time>.log.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${SALON_BENCH_BUILD:-$root/build-bench}
+pg_port=${SALON_BENCH_PG_PORT:-55452}
+port=${SALON_BENCH_PORT:-18452}
+log_level=${SALON_BENCH_LOG_LEVEL:-warn}
+run=${1:-}
+salon=$build/bin/salon-phone
+generator=$build/bin/load_generator
+to=+18084826296 # the demo salon of seed-demo
+
+case "$run" in
+  trial) load=(--calls 500 --concurrency 250 --turns 3 --think-ms 500 --ramp-ms 2000 ${SALON_BENCH_TRIAL_ARGS:-}) ;;
+  live-calls) load=(--calls 20000 --concurrency 10000 --turns 3 --think-ms 10000 --ramp-ms 30000) ;;
+  turns | dashboards | outage)
+    load=(--calls 30000 --concurrency 2100 --turns 5 --think-ms 1000 --ramp-ms 5000)
+    ;;
+  *)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
+if [[ "$run" == dashboards ]]; then load+=(--dashboards 200); fi
+
+if [[ ! -x "$salon" || ! -x "$generator" ]]; then
+  cat >&2 <<EOF
+$0: $salon or $generator is missing; build them first:
+  cmake -S $root -B $build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSALON_BUILD_BENCHMARKS=ON -DSALON_BUILD_TESTS=OFF
+  ninja -C $build salon-phone load_generator
+EOF
+  exit 2
+fi
+
+# Each of the 10,000 calls holds a socket in the server and one in the generator.
+ulimit -n "$(ulimit -Hn)"
+if (($(ulimit -n) < 12000)); then
+  echo "$0: open files limit $(ulimit -n) is too low for 10,000 calls (raise the hard limit)" >&2
+  exit 2
+fi
+
+scratch=$(mktemp -d /tmp/salon-load-bench.XXXXXX)
+chmod 755 "$scratch"
+server_pid=""
+outage_pid=""
+cleanup() {
+  if [[ -n "$outage_pid" ]]; then kill "$outage_pid" 2>/dev/null || true; fi
+  if [[ -n "$server_pid" ]]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  "$root/scripts/postgres" stop "$scratch/postgres" >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+database_url=$("$root/scripts/postgres" start "$scratch/postgres" "$pg_port")
+export DATABASE_URL=$database_url
+"$salon" migrate >"$scratch/setup.log" 2>&1
+"$salon" seed-demo >>"$scratch/setup.log" 2>&1
+
+# Signed webhooks and an admin key, as in production; the server logs warnings and errors only
+# (an info line per call costs the same core the calls need).
+export TWILIO_AUTH_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export ADMIN_API_KEY=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export PUBLIC_BASE_URL=http://127.0.0.1:$port
+"$salon" serve --port "$port" --bind-address 127.0.0.1 --max-concurrent-calls 12000 \
+  --spool-dir "$scratch/spool" --log-level "$log_level" >"$scratch/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  if curl -sf "http://127.0.0.1:$port/health" >/dev/null; then break; fi
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$port/health" >/dev/null || {
+  echo "$0: the server did not come up" >&2
+  cat "$scratch/server.log" >&2
+  exit 1
+}
+
+if [[ "$run" == outage ]]; then
+  (
+    sleep 30
+    echo "outage: stopping PostgreSQL at $(date +%T)"
+    "$root/scripts/postgres" stop "$scratch/postgres"
+    sleep 30
+    echo "outage: starting PostgreSQL at $(date +%T)"
+    "$root/scripts/postgres" start "$scratch/postgres" "$pg_port" >/dev/null
+  ) &
+  outage_pid=$!
+fi
+
+out=$build/load-$run-$(date +%Y%m%d-%H%M%S).log
+{
+  echo "run: $run; $(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
+    "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; server log level $log_level"
+  echo "uptime before: $(uptime)"
+  status=0
+  "$generator" --url "http://127.0.0.1:$port" --to "$to" --server-pid "$server_pid" \
+    --database-url "$database_url" "${load[@]}" || status=$?
+  echo "uptime after: $(uptime)"
+  echo "server warnings and errors: $(grep -ciE 'warn|error' "$scratch/server.log" || true)"
+  grep -iE 'warn|error' "$scratch/server.log" | cut -c1-200 | sort | uniq -c | sort -rn | head -5
+  exit $status
+} 2>&1 | tee "$out"
