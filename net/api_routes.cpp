@@ -56,6 +56,8 @@ void health(const shared_context& shared, responder respond) {
         {"uptime_seconds", uptime.count()},
         {"database", {{"reachable", reachable}}},
         {"live_calls", context.runtime.stats().live_calls.load()},
+        // Writes kept on disk while the database is away; 0 once they have all reached it.
+        {"spool_depth", context.runtime.stats().spool_depth.load()},
         {"twilio_signatures_checked", !context.settings.twilio_auth_token.empty()},
         {"warnings", warnings},
     };
