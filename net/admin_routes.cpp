@@ -65,11 +65,7 @@ void query(const api_context& context, responder respond, std::string what,
   });
 }
 
-void platform_metrics(const shared_context& ctx, const http_request& request, responder respond) {
-  if (auto refusal = refuse_unless_admin(request, ctx->settings.admin_api_key)) {
-    respond.send(std::move(*refusal));
-    return;
-  }
+void platform_metrics(const shared_context& ctx, const http_request&, responder respond) {
   auto metrics = std::make_shared<db::platform_metrics>();
   query(
       *ctx, respond, "platform metrics",
@@ -80,11 +76,7 @@ void platform_metrics(const shared_context& ctx, const http_request& request, re
       });
 }
 
-void shops_overview(const shared_context& ctx, const http_request& request, responder respond) {
-  if (auto refusal = refuse_unless_admin(request, ctx->settings.admin_api_key)) {
-    respond.send(std::move(*refusal));
-    return;
-  }
+void shops_overview(const shared_context& ctx, const http_request&, responder respond) {
   auto shops = std::make_shared<std::vector<db::salon_overview>>();
   query(
       *ctx, respond, "shops overview",
@@ -92,16 +84,8 @@ void shops_overview(const shared_context& ctx, const http_request& request, resp
       [shops] { return json_response(200, shops_overview_json(*shops)); });
 }
 
-void shop_metrics(const shared_context& ctx, const http_request& request, responder respond) {
-  if (auto refusal = refuse_unless_admin(request, ctx->settings.admin_api_key)) {
-    respond.send(std::move(*refusal));
-    return;
-  }
-  auto key = shop_key_of(request);
-  if (auto* refused = std::get_if<http_response>(&key)) {
-    respond.send(std::move(*refused));
-    return;
-  }
+void shop_metrics(const shared_context& ctx, const http_request& request, const shop_key& key,
+                  responder respond) {
   int days = default_days;
   if (auto text = request.query_param("days")) {
     auto parsed = parse_positive_int(*text);
@@ -120,7 +104,7 @@ void shop_metrics(const shared_context& ctx, const http_request& request, respon
   auto found = std::make_shared<answer>();
   query(
       *ctx, respond, "shop metrics",
-      [found, key = std::get<shop_key>(key), days](db::connection& database) {
+      [found, key, days](db::connection& database) {
         found->shop = resolve(database, key);
         if (!found->shop) return;
         found->kpis = database.salon_kpis(found->shop->shop_id, days);
@@ -133,16 +117,8 @@ void shop_metrics(const shared_context& ctx, const http_request& request, respon
       });
 }
 
-void shop_services(const shared_context& ctx, const http_request& request, responder respond) {
-  if (auto refusal = refuse_unless_admin(request, ctx->settings.admin_api_key)) {
-    respond.send(std::move(*refusal));
-    return;
-  }
-  auto key = shop_key_of(request);
-  if (auto* refused = std::get_if<http_response>(&key)) {
-    respond.send(std::move(*refused));
-    return;
-  }
+void shop_services(const shared_context& ctx, const http_request& request, const shop_key& shop,
+                   responder respond) {
   auto with_location = [ctx, request, respond](int location_id) {
     ctx->runtime.shop_config(location_id, [request, respond](actors::outcome<db::shop> result) {
       if (auto* failed = std::get_if<actors::failure>(&result)) {
@@ -154,7 +130,6 @@ void shop_services(const shared_context& ctx, const http_request& request, respo
       respond.send(json_response(200, shop_services_json(std::get<db::shop>(result))));
     });
   };
-  const auto& shop = std::get<shop_key>(key);
   if (shop.location_id) {
     with_location(*shop.location_id);
     return;
@@ -266,6 +241,8 @@ http_response refused_booking(const actors::admin_booking_refused& refused) {
     case booking_refusal::in_the_past:
     case booking_refusal::too_far_ahead:
       return field_error(api_error_kind::bad_request, refused.field, refused.message);
+    case booking_refusal::repeated_otherwise:
+      return field_error(api_error_kind::conflict, refused.field, refused.message);
     case booking_refusal::outside_opening_hours:
     case booking_refusal::stylist_not_working:
     case booking_refusal::taken:
@@ -278,16 +255,8 @@ http_response refused_booking(const actors::admin_booking_refused& refused) {
   return response;
 }
 
-void book_appointment(const shared_context& ctx, const http_request& request, responder respond) {
-  if (auto refusal = refuse_unless_admin(request, ctx->settings.admin_api_key)) {
-    respond.send(std::move(*refusal));
-    return;
-  }
-  auto key = shop_key_of(request);
-  if (auto* refused = std::get_if<http_response>(&key)) {
-    respond.send(std::move(*refused));
-    return;
-  }
+void book_appointment(const shared_context& ctx, const http_request& request, const shop_key& key,
+                      responder respond) {
   auto read = read_appointment(request.body);
   if (auto* refused = std::get_if<http_response>(&read)) {
     respond.send(std::move(*refused));
@@ -301,7 +270,7 @@ void book_appointment(const shared_context& ctx, const http_request& request, re
   };
   auto found = std::make_shared<lookup>();
   ctx->runtime.with_database(
-      [found, key = std::get<shop_key>(key), sid = booking.call_sid](db::connection& database) {
+      [found, key, sid = booking.call_sid](db::connection& database) {
         found->shop = resolve(database, key);
         if (found->shop) found->call = database.load_call(sid);
       },
@@ -341,10 +310,45 @@ void book_appointment(const shared_context& ctx, const http_request& request, re
                 return;
               }
               const auto& made = std::get<actors::admin_booking_made>(outcome);
-              respond.send(json_response(
-                  201, appointment_json(made.appointment, location_id, made.time_zone)));
+              // 200: a repeated request, answered with what the first one booked.
+              respond.send(
+                  json_response(made.repeated ? 200 : 201,
+                                appointment_json(made.appointment, location_id, made.time_zone)));
             });
       });
+}
+
+using admin_handler = std::function<void(const shared_context&, const http_request&, responder)>;
+using shop_handler =
+    std::function<void(const shared_context&, const http_request&, const shop_key&, responder)>;
+
+// The prologue of every admin route: without the bearer token the refusal is the answer.
+void add_admin_route(router& routes, const shared_context& ctx, std::string method,
+                     std::string_view pattern, std::string name, admin_handler handle) {
+  routes.add(std::move(method), pattern, std::move(name),
+             [ctx, handle = std::move(handle)](http_request request, responder respond) {
+               if (auto refusal = refuse_unless_admin(request, ctx->settings.admin_api_key)) {
+                 respond.send(std::move(*refusal));
+                 return;
+               }
+               handle(ctx, request, std::move(respond));
+             });
+}
+
+// An admin route under /admin/shop/{shop_id}/: a malformed `{shop_id}` is refused after the
+// token, before the handler runs.
+void add_shop_route(router& routes, const shared_context& ctx, std::string method,
+                    std::string_view pattern, std::string name, shop_handler handle) {
+  add_admin_route(routes, ctx, std::move(method), pattern, std::move(name),
+                  [handle = std::move(handle)](const shared_context& ctx,
+                                               const http_request& request, responder respond) {
+                    auto key = shop_key_of(request);
+                    if (auto* refused = std::get_if<http_response>(&key)) {
+                      respond.send(std::move(*refused));
+                      return;
+                    }
+                    handle(ctx, request, std::get<shop_key>(key), std::move(respond));
+                  });
 }
 
 }  // namespace
@@ -352,26 +356,16 @@ void book_appointment(const shared_context& ctx, const http_request& request, re
 void add_admin_routes(router& routes, const api_context& context) {
   // Handlers keep a copy of the context: its references outlive the server.
   auto ctx = std::make_shared<const api_context>(context);
-  routes.add("GET", "/admin/platform-metrics", "admin_platform_metrics",
-             [ctx](http_request request, responder respond) {
-               platform_metrics(ctx, request, std::move(respond));
-             });
-  routes.add("GET", "/admin/shops/overview", "admin_shops_overview",
-             [ctx](http_request request, responder respond) {
-               shops_overview(ctx, request, std::move(respond));
-             });
-  routes.add("GET", "/admin/shop/{shop_id}/metrics", "admin_shop_metrics",
-             [ctx](http_request request, responder respond) {
-               shop_metrics(ctx, request, std::move(respond));
-             });
-  routes.add("GET", "/admin/shop/{shop_id}/services", "admin_shop_services",
-             [ctx](http_request request, responder respond) {
-               shop_services(ctx, request, std::move(respond));
-             });
-  routes.add("POST", "/admin/shop/{shop_id}/appointment", "admin_shop_appointment",
-             [ctx](http_request request, responder respond) {
-               book_appointment(ctx, request, std::move(respond));
-             });
+  add_admin_route(routes, ctx, "GET", "/admin/platform-metrics", "admin_platform_metrics",
+                  platform_metrics);
+  add_admin_route(routes, ctx, "GET", "/admin/shops/overview", "admin_shops_overview",
+                  shops_overview);
+  add_shop_route(routes, ctx, "GET", "/admin/shop/{shop_id}/metrics", "admin_shop_metrics",
+                 shop_metrics);
+  add_shop_route(routes, ctx, "GET", "/admin/shop/{shop_id}/services", "admin_shop_services",
+                 shop_services);
+  add_shop_route(routes, ctx, "POST", "/admin/shop/{shop_id}/appointment", "admin_shop_appointment",
+                 book_appointment);
   add_shop_setup_routes(routes, context);
 }
 

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "net/twilio_caller.hpp"
@@ -425,6 +427,95 @@ TEST_F(admin_api, bad_bodies_name_the_field) {
   // Too big for the server at all.
   expect_error(post("/admin/shop/1/appointment", std::string(200 * 1024, ' ')), 413,
                "payload_too_large");
+}
+
+// A client retrying a booking (a timeout, a lost answer) must not book twice nor be told its
+// own appointment is a conflict: the same call, service and time answer 200 with the first one.
+TEST_F(admin_api, a_repeated_appointment_request_answers_the_appointment_it_made) {
+  const auto call = add_call("inquiry");
+  const auto day = open_day(6);
+  const auto body = appointment(call, day + "T13:00");
+  const auto first = post("/admin/shop/1/appointment", body.dump());
+  ASSERT_EQ(first.status, 201) << first.body;
+  const auto again = post("/admin/shop/1/appointment", body.dump());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(parse(again), parse(first));
+  // The same moment as an instant (13:00 in Honolulu is 23:00 UTC), by the shop's uuid.
+  auto as_instant = body;
+  as_instant["appointment_date"] = day + "T23:00:00Z";
+  const auto by_uuid = post("/admin/shop/" + shop_id_ + "/appointment", as_instant.dump());
+  ASSERT_EQ(by_uuid.status, 200) << by_uuid.body;
+  EXPECT_EQ(parse(by_uuid)["appointment_id"], parse(first)["appointment_id"]);
+  const auto rows_of = [&](const std::string& sid) {
+    return database_->query_value("select count(*) from appointments where call_sid = '" + sid +
+                                  "'");
+  };
+  EXPECT_EQ(rows_of(call), "1");
+
+  // The same booking with another price is not a repeat: refused, naming the field.
+  auto pricier = body;
+  pricier["estimated_revenue_cents"] = 9000;
+  expect_error(post("/admin/shop/1/appointment", pricier.dump()), 409, "conflict",
+               "estimated_revenue_cents");
+  // Another time for the same call is another appointment.
+  const auto later = post("/admin/shop/1/appointment", appointment(call, day + "T15:00").dump());
+  EXPECT_EQ(later.status, 201) << later.body;
+  EXPECT_EQ(rows_of(call), "2");
+
+  // Three copies at once: one booking, and all three answer it.
+  const auto racing_call = add_call("inquiry");
+  auto anyone = appointment(racing_call, day + "T11:00");
+  anyone.erase("stylist");
+  const auto racing = anyone.dump();
+  std::vector<std::future<http_result>> copies;
+  for (int i = 0; i < 3; ++i) {
+    copies.push_back(
+        std::async(std::launch::async, [&] { return post("/admin/shop/1/appointment", racing); }));
+  }
+  std::set<std::string> ids;
+  int created = 0;
+  for (auto& copy : copies) {
+    const auto r = copy.get();
+    EXPECT_TRUE(r.status == 200 || r.status == 201) << r.body;
+    if (r.status == 201) ++created;
+    ids.insert(parse(r).value("appointment_id", ""));
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(rows_of(racing_call), "1");
+}
+
+TEST_F(admin_api, wrong_methods_unknown_shops_and_token_spellings) {
+  const auto wrong = http_call("GET", url("/admin/shop/1/appointment"), {bearer()});
+  EXPECT_EQ(wrong.status, 405) << wrong.body;
+  EXPECT_EQ(wrong.headers.count("allow") ? wrong.headers.at("allow") : "", "POST");
+  EXPECT_EQ(http_call("POST", url("/admin/platform-metrics"), {bearer()}).status, 405);
+  EXPECT_EQ(http_call("DELETE", url("/admin/shops/overview"), {bearer()}).status, 405);
+  // The scheme is case-insensitive; the key is not.
+  EXPECT_EQ(
+      http_get(url("/admin/platform-metrics"), {"Authorization: bearer admin-e2e-key"}).status,
+      200);
+  expect_error(http_get(url("/admin/platform-metrics"), {"Authorization: Bearer ADMIN-E2E-KEY"}),
+               401, "unauthorized");
+  // An upper-case uuid names the same shop.
+  std::string upper = shop_id_;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const auto by_upper = get("/admin/shop/" + upper + "/metrics?days=2");
+  ASSERT_EQ(by_upper.status, 200) << by_upper.body;
+  EXPECT_EQ(parse(by_upper)["shop_id"], shop_id_);
+  // An unknown uuid books nothing; bad days are refused before the shop is looked up.
+  const auto call = add_call("inquiry");
+  expect_error(post("/admin/shop/6f1c1d2e-0000-4000-8000-000000000000/appointment",
+                    appointment(call, open_day(3) + "T10:00").dump()),
+               404, "not_found", "shop_id");
+  expect_error(get("/admin/shop/999/metrics?days=0"), 400, "bad_request", "days");
+  expect_error(get("/admin/shop/" + shop_id_ + "/metrics?days=x"), 400, "bad_request", "days");
+  // A token but a malformed shop id: the shop id is what is wrong, whatever the body.
+  expect_error(post("/admin/shop/0/appointment", "not json"), 400, "bad_request", "shop_id");
+  // Without the token nothing else is looked at.
+  expect_error(http_call("POST", url("/admin/shop/abc/appointment"), {}, "not json"), 401,
+               "unauthorized");
 }
 
 // A caller books Maria's slot on the phone while an admin books the same slot: one of them gets
