@@ -11,9 +11,11 @@ struct runtime_stats;
 // answers once the write is durable: in PostgreSQL, or in the fsynced spool while PostgreSQL is
 // unreachable. (write_atom, durable_write, accepted_atom) -> bool answers as soon as the write
 // is queued (it then takes the same way), or overloaded when too many wait already: for writers
-// that must not wait for the database (Twilio's status callbacks). Batches writes (one transaction per flush: every few ms or every N writes), keeps
-// their order, replays the spool in order when the database is back, and on start replays what
-// an earlier run left. Every write is idempotent, so a replay that repeats one is harmless.
+// that must not wait for the database (Twilio's status callbacks). Batches writes (one
+// transaction per flush: every few ms or every N writes), keeps their order, replays the spool
+// in order when the database is back, and on start replays what an earlier run left. Every write
+// is idempotent, so a replay that repeats one is harmless. Writes the database refuses for
+// themselves go to SPOOL_DIR/call-log.dead (see docs/operations.md).
 caf::actor spawn_call_log(caf::actor_system& system, caf::actor database_pool,
                           const std::string& spool_directory, runtime_stats& stats);
 
