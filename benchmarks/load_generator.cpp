@@ -7,6 +7,7 @@
 // call. See docs/benchmarks.md.
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -188,6 +189,21 @@ std::optional<long> rss_kib(int pid) {
     }
   }
   return std::nullopt;
+}
+
+// CPU time (user + system) a process has used so far, in seconds.
+std::optional<double> cpu_seconds(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  auto close = text.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(close + 2));
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;  // fields 3..13
+  double user = 0, system = 0;
+  if (!(fields >> user >> system)) return std::nullopt;
+  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::string cpu_model() {
@@ -511,7 +527,12 @@ int main(int argc, char** argv) {
   fmt::print("load average at the start: {}\n", load_average());
 
   std::optional<long> baseline_rss;
-  if (o.server_pid) baseline_rss = rss_kib(*o.server_pid);
+  std::optional<double> server_cpu_before;
+  if (o.server_pid) {
+    baseline_rss = rss_kib(*o.server_pid);
+    server_cpu_before = cpu_seconds(*o.server_pid);
+  }
+  auto own_cpu_before = cpu_seconds(getpid());
 
   // "CA" and 8 random hex digits: this run's calls, apart from anything else on the server.
   auto sid_prefix = salon::net::random_sid("CA").substr(0, 10);
@@ -589,6 +610,12 @@ int main(int argc, char** argv) {
   auto elapsed = std::chrono::duration<double>(clock_type::now() - generator.started()).count();
   for (auto& thread : threads) thread.join();
   auto load_at_end = load_average();
+  std::optional<double> server_cpu;
+  if (o.server_pid && server_cpu_before) {
+    if (auto now = cpu_seconds(*o.server_pid)) server_cpu = *now - *server_cpu_before;
+  }
+  std::optional<double> own_cpu;
+  if (auto now = cpu_seconds(getpid()); now && own_cpu_before) own_cpu = *now - *own_cpu_before;
 
   auto& results = generator.results();
   fmt::print("\nresults after {:.1f} s (load average at the end: {}):\n", elapsed, load_at_end);
@@ -609,6 +636,18 @@ int main(int argc, char** argv) {
         "  server RSS: {} KiB before, {} KiB at the peak; {:.1f} KiB per live call (at {} "
         "live)\n",
         *baseline_rss, peak_rss, per_call_kib, live_at_peak);
+  }
+  // What a turn costs, whatever else shares the machine: CPU time over the calls' turns.
+  auto per_turn = [&](double seconds) {
+    return results.turns > 0 ? seconds * 1e6 / static_cast<double>(results.turns) : 0.0;
+  };
+  if (server_cpu) {
+    fmt::print("  server CPU: {:.1f} s in all ({:.0f}% of one core), {:.0f} us per turn\n",
+               *server_cpu, *server_cpu / elapsed * 100, per_turn(*server_cpu));
+  }
+  if (own_cpu) {
+    fmt::print("  generator CPU: {:.1f} s in all ({:.0f}% of one core), {:.0f} us per turn\n",
+               *own_cpu, *own_cpu / elapsed * 100, per_turn(*own_cpu));
   }
   for (const auto& [problem, count] : results.problems) {
     fmt::print("  problem x{}: {}\n", count, problem);
