@@ -461,6 +461,14 @@ TEST_F(shop_setup, bad_input_is_400_naming_the_field) {
                              {bearer(), "Content-Type: application/json"}, raw);
     expect_error(r, 400, "bad_request", "body");
   }
+  // Too big for the server at all; a setup is only ever posted.
+  expect_error(
+      http_call("POST", server_->base_url() + "/shop/setup",
+                {bearer(), "Content-Type: application/json"}, std::string(200 * 1024, ' ')),
+      413, "payload_too_large", "");
+  const auto read = http_call("GET", server_->base_url() + "/shop/setup", {bearer()});
+  EXPECT_EQ(read.status, 405) << read.body;
+  EXPECT_EQ(read.headers.count("allow") ? read.headers.at("allow") : "", "POST");
   // Names in any script are fine.
   auto unicode = good;
   unicode["business_name"] = std::string(200, 'x').replace(0, 6, "\xc3\xa9\xc3\xa9\xc3\xa9");
