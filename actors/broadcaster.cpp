@@ -262,6 +262,8 @@ void publish(broadcaster_actor* self, ops_event& event) {
   }
   event.shop_name = shop_name_of(state, event);
   track(state, event);
+  if (state.env.peers && !event.from_peer)
+    self->send(state.env.peers, ops_publish_atom::value, event);
   if (state.subscribers.empty()) return;
   shared_payload plain;
   shared_payload with_transcript;

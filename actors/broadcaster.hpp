@@ -14,6 +14,8 @@ struct broadcaster_environment {
   runtime_stats* stats = nullptr;  // spool depth; may be null
   // How often a `metrics` event goes out (and today's numbers are read again).
   std::chrono::milliseconds metrics_interval{5000};
+  // Takes (ops_publish_atom, ops_event) for the other nodes of a cluster; null: a single node.
+  caf::actor peers{};
 };
 
 // The live-operations feed behind WS /ops. Call and shop actors publish events; each event is

@@ -4,35 +4,67 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
+#include "actors/cluster_publisher.hpp"
 #include "actors/messages.hpp"
+#include "actors/ops_event_codec.hpp"
 #include "db/notification_listener.hpp"
 
 namespace salon::actors {
+namespace {
+
+constexpr const char* shop_channel = "salon_shop_changed";
+
+void shop_changed(const caf::actor& shop_directory, const std::string& payload) {
+  const auto change = nlohmann::json::parse(payload, nullptr, false);
+  const auto location = change.is_object() ? change.find("location_id") : change.end();
+  if (location == change.end() || !location->is_number_integer()) {
+    spdlog::warn("cluster: ignored a shop change that names no location: {}", payload);
+    return;
+  }
+  spdlog::info("cluster: shop {} changed", location->get<int>());
+  caf::anon_send(shop_directory, reload_atom::value);
+  caf::anon_send(shop_directory, reload_atom::value, location->get<int>());
+}
+
+void peer_event(const caf::actor& broadcaster, const std::string& node_id,
+                std::string_view payload) {
+  const auto space = payload.find(' ');
+  if (space == std::string_view::npos) return;
+  if (payload.substr(0, space) == node_id) return;  // our own, already published here
+  auto event = decode_ops_event(payload.substr(space + 1));
+  if (!event) {
+    spdlog::warn("cluster: ignored an ops event this node cannot read ({} bytes)", payload.size());
+    return;
+  }
+  event->from_peer = true;
+  caf::anon_send(broadcaster, ops_publish_atom::value, std::move(*event));
+}
+
+}  // namespace
 
 std::unique_ptr<db::notification_listener> listen_to_cluster(const std::string& database_url,
-                                                             caf::actor shop_directory) {
+                                                             std::string node_id,
+                                                             caf::actor shop_directory,
+                                                             caf::actor broadcaster) {
   db::notification_listener::handlers handlers;
-  handlers.on_notification = [shop_directory](const std::string&, const std::string& payload) {
-    const auto change = nlohmann::json::parse(payload, nullptr, false);
-    const auto location = change.is_object() ? change.find("location_id") : change.end();
-    if (location == change.end() || !location->is_number_integer()) {
-      spdlog::warn("cluster: ignored a shop change that names no location: {}", payload);
-      return;
+  handlers.on_notification = [=](const std::string& channel, const std::string& payload) {
+    if (channel == shop_channel) {
+      shop_changed(shop_directory, payload);
+    } else {
+      peer_event(broadcaster, node_id, payload);
     }
-    spdlog::info("cluster: shop {} changed", location->get<int>());
-    caf::anon_send(shop_directory, reload_atom::value);
-    caf::anon_send(shop_directory, reload_atom::value, location->get<int>());
   };
   handlers.on_listening = [shop_directory] {
-    spdlog::info("cluster: listening for shop changes");
+    spdlog::info("cluster: listening to the other nodes");
     caf::anon_send(shop_directory, reload_atom::value);
   };
   handlers.on_error = [](const std::string& why) {
-    spdlog::warn("cluster: not listening for shop changes ({}); trying again", why);
+    spdlog::warn("cluster: not listening to the other nodes ({}); trying again", why);
   };
   return std::make_unique<db::notification_listener>(
-      database_url, std::vector<std::string>{"salon_shop_changed"}, std::move(handlers));
+      database_url, std::vector<std::string>{shop_channel, ops_channel}, std::move(handlers));
 }
 
 }  // namespace salon::actors

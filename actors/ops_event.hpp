@@ -66,6 +66,7 @@ struct ops_event {
   std::string shop_name;  // may be empty
   db::time_point at{};    // zero: stamped by the broadcaster
   ops_payload payload;
+  bool from_peer = false;  // heard from another node of the cluster: not shared again
 };
 
 }  // namespace salon::actors

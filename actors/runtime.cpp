@@ -6,17 +6,21 @@
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 #include <unordered_map>
 
 #include "actors/broadcaster.hpp"
 #include "actors/call.hpp"
 #include "actors/call_log.hpp"
+#include "actors/cluster_listener.hpp"
+#include "actors/cluster_publisher.hpp"
 #include "actors/database_pool.hpp"
 #include "actors/failure_error.hpp"
 #include "actors/messages.hpp"
 #include "actors/shop_directory.hpp"
 #include "db/connection.hpp"
+#include "db/notification_listener.hpp"
 
 namespace salon::actors {
 namespace {
@@ -25,6 +29,15 @@ constexpr auto ask_timeout = std::chrono::seconds(10);
 constexpr auto health_timeout = std::chrono::seconds(2);
 // How long a call answered with a relay holds its place before its relay connects.
 constexpr auto admission_hold = std::chrono::seconds(60);
+
+// Tells this process's notifications from those of the other nodes of a cluster.
+std::string make_node_id() {
+  std::random_device entropy;
+  std::uniform_int_distribution<unsigned long long> any;
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", any(entropy));
+  return text;
+}
 
 caf::actor_system_config& configure(caf::actor_system_config& cfg,
                                     const config::settings& settings) {
@@ -50,6 +63,8 @@ struct runtime::impl {
   caf::actor call_log;
   caf::actor directory;
   caf::actor broadcaster;
+  caf::actor cluster_publisher;
+  std::unique_ptr<db::notification_listener> cluster_listener;
   std::once_flag stopped;
   const int max_calls;
 
@@ -63,10 +78,19 @@ struct runtime::impl {
     database_pool =
         spawn_database_pool(system, {settings.database_url, settings.db_pool_size, 10000}, stats);
     call_log = spawn_call_log(system, database_pool, settings.spool_dir, stats);
-    broadcaster = spawn_broadcaster(system, {database_pool, &stats});
+    const auto node_id = make_node_id();
+    broadcaster_environment feed{database_pool, &stats};
+    if (!settings.database_url.empty()) {
+      cluster_publisher = spawn_cluster_publisher(system, database_pool, node_id);
+      feed.peers = cluster_publisher;
+    }
+    broadcaster = spawn_broadcaster(system, std::move(feed));
     directory = spawn_shop_directory(
         system, {settings.phone_to_location, settings.default_location_id},
         shop_environment{database_pool, call_log, settings.default_timezone, &stats, broadcaster});
+    if (!settings.database_url.empty()) {
+      cluster_listener = listen_to_cluster(settings.database_url, node_id, directory, broadcaster);
+    }
   }
 
   // Sends one request from a short-lived actor and hands the answer (or failure) to `done`.
@@ -358,13 +382,17 @@ void runtime::stop() {
     while (impl_->stats.live_calls.load() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    impl_->cluster_listener.reset();
     caf::anon_send_exit(impl_->directory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(impl_->broadcaster, caf::exit_reason::user_shutdown);
+    if (impl_->cluster_publisher)
+      caf::anon_send_exit(impl_->cluster_publisher, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(impl_->call_log, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(impl_->database_pool, caf::exit_reason::user_shutdown);
     impl_->directory = nullptr;
     impl_->call_log = nullptr;
     impl_->broadcaster = nullptr;
+    impl_->cluster_publisher = nullptr;
     impl_->database_pool = nullptr;
     impl_->system.await_all_actors_done();
     spdlog::info("actors stopped");

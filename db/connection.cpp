@@ -648,6 +648,14 @@ void connection::announce_shop_change(int location_id, const std::string& shop_i
   });
 }
 
+void connection::notify(const std::string& channel, std::span<const std::string> payloads) {
+  impl_->run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    for (const auto& payload : payloads) impl_->exec(tx, statements::notify, channel, payload);
+    tx.commit();
+  });
+}
+
 // ---- calls ----------------------------------------------------------------------------------
 
 std::vector<call_log_write> connection::write_call_log(std::span<const call_log_entry> entries) {

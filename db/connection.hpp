@@ -78,6 +78,8 @@ class connection {
   // Tells listeners (dashboards, other nodes) that the shop at location_id changed: a
   // NOTIFY on channel salon_shop_changed with {"location_id", "shop_id"} as payload.
   void announce_shop_change(int location_id, const std::string& shop_id);
+  // NOTIFY `channel` with each payload (under 8000 bytes), in one transaction.
+  void notify(const std::string& channel, std::span<const std::string> payloads);
 
   // ---- calls ----
 

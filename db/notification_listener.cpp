@@ -83,8 +83,7 @@ struct notification_listener::state {
 };
 
 notification_listener::notification_listener(std::string database_url,
-                                             std::vector<std::string> channels,
-                                             handlers callbacks,
+                                             std::vector<std::string> channels, handlers callbacks,
                                              std::chrono::milliseconds max_backoff)
     : state_(std::make_unique<state>()) {
   state_->database_url = std::move(database_url);

@@ -319,6 +319,10 @@ inline constexpr statement announce_shop_change{"announce_shop_change", R"sql(
 select pg_notify('salon_shop_changed',
                  json_build_object('location_id', $1::integer, 'shop_id', $2::text)::text))sql"};
 
+// Cluster events (ops feed) for the other nodes; `channel` is a plain identifier of ours.
+inline constexpr statement notify{"notify", R"sql(
+select pg_notify($1::text, $2::text))sql"};
+
 // ---- analytics -------------------------------------------------------------------------------
 
 inline constexpr statement shop_of_location{"shop_of_location", R"sql(
@@ -401,6 +405,7 @@ inline constexpr statement all[] = {
     customer_appointments,
     call_appointments,
     announce_shop_change,
+    notify,
     shop_of_location,
     salon_kpis,
     calls_timeseries,

@@ -97,9 +97,9 @@ TEST_F(migrated_database_test, a_listener_whose_session_is_killed_listens_again)
 TEST(notification_listener, an_unreachable_database_is_retried_until_stopped) {
   inbox box;
   {
-    const auto url = "postgresql://postgres@127.0.0.1:" +
-                     std::to_string(testing::closed_loopback_port()) +
-                     "/salon_phone?connect_timeout=1";
+    const auto url =
+        "postgresql://postgres@127.0.0.1:" + std::to_string(testing::closed_loopback_port()) +
+        "/salon_phone?connect_timeout=1";
     notification_listener listener(url, {"salon_shop_changed"}, box.handlers(), 50ms);
     std::this_thread::sleep_for(400ms);
   }  // the destructor returns: the retry loop stops
