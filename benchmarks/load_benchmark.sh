@@ -75,6 +75,15 @@ cleanup() {
   if [[ -n "$outage_pid" ]]; then kill "$outage_pid" 2>/dev/null || true; fi
   if [[ -n "$server_pid" ]]; then
     kill -TERM "$server_pid" 2>/dev/null || true
+    # A server still writing a backlog to PostgreSQL may take long to stop; it is not measured.
+    for _ in $(seq 1 300); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "$0: the server did not stop within 30 s; killed" >&2
+      kill -KILL "$server_pid" 2>/dev/null || true
+    fi
     wait "$server_pid" 2>/dev/null || true
   fi
   "$root/scripts/postgres" stop "$scratch/postgres" >/dev/null 2>&1 || true
