@@ -3,46 +3,14 @@
 #include <cstdint>
 #include <unordered_set>
 
+#include "config/utf8.hpp"
+
 namespace salon::net::twiml {
 namespace {
 
 constexpr std::size_t max_hints = 500;
 constexpr std::size_t max_hint_characters = 100;
 constexpr std::size_t max_hints_bytes = 8 * 1024;
-
-struct code_point {
-  char32_t value = 0;
-  std::size_t length = 0;  // 0: not a well-formed UTF-8 sequence
-};
-
-code_point decode_utf8(std::string_view text, std::size_t pos) noexcept {
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
-  const std::uint8_t lead = byte(pos);
-  if (lead < 0x80) return {lead, 1};
-  std::size_t length = 0;
-  char32_t value = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    value = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    value = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    value = lead & 0x07;
-  } else {
-    return {};
-  }
-  if (pos + length > text.size()) return {};
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(pos + i) & 0xC0) != 0x80) return {};
-    value = (value << 6) | (byte(pos + i) & 0x3F);
-  }
-  const bool overlong = (length == 3 && value < 0x800) || (length == 4 && value < 0x10000);
-  const bool surrogate = value >= 0xD800 && value <= 0xDFFF;
-  if (overlong || surrogate || value > 0x10FFFF) return {};
-  return {value, length};
-}
 
 bool is_whitespace_control(char32_t c) noexcept {
   return c == '\t' || c == '\n' || c == '\r';
@@ -61,7 +29,7 @@ std::string sanitize(std::string_view text) {
   std::string clean;
   clean.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
-    const code_point c = decode_utf8(text, pos);
+    const config::utf8::code_point c = config::utf8::decode(text, pos);
     if (c.length == 0) {
       ++pos;
       continue;

@@ -3,26 +3,10 @@
 #include <cctype>
 #include <charconv>
 
+#include "config/utf8.hpp"
+
 namespace salon::net {
 namespace {
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 // Decodes entities; empty when one is unknown or malformed, or a raw '<' appears.
 std::optional<std::string> decode(std::string_view text) {
@@ -59,7 +43,7 @@ std::optional<std::string> decode(std::string_view text) {
           value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
         return std::nullopt;
       }
-      append_utf8(out, value);
+      config::utf8::append(out, value);
     } else {
       return std::nullopt;
     }

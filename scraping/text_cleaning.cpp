@@ -7,10 +7,12 @@
 #include <optional>
 #include <utility>
 
-#include "scraping/utf8.hpp"
+#include "config/utf8.hpp"
 
 namespace salon::scraping {
 namespace {
+
+namespace utf8 = config::utf8;
 
 bool is_space_code_point(char32_t c) {
   return c == U'\t' || c == U'\n' || c == U'\v' || c == U'\f' || c == U'\r' || c == U' ' ||
