@@ -13,6 +13,7 @@
 #include "actors/runtime.hpp"
 #include "config/settings.hpp"
 #include "net/admin_auth.hpp"
+#include "net/admin_replies.hpp"
 #include "net/api_error.hpp"
 #include "net/router.hpp"
 
@@ -101,17 +102,31 @@ std::optional<std::string_view> bearer_token(const http_request& request) {
   return header->substr(scheme.size());
 }
 
+// A bad query value, named, with what came (cut short: it is only there to help).
+http_response bad_query(std::string_view parameter, std::string_view expected,
+                        std::string_view value) {
+  constexpr std::size_t shown = 40;
+  std::string message = std::string(parameter) + " must be " + std::string(expected) + ", got '" +
+                        std::string(value.substr(0, shown)) + (value.size() > shown ? "...'" : "'");
+  spdlog::info("/ops refused: {}", message);
+  return field_error(api_error_kind::bad_request, parameter, message);
+}
+
 websocket_upgrade ops_upgrade(const ops_context& context, const http_request& request) {
   if (auto refusal = refuse_ops(request, context.admin_api_key)) return *refusal;
   actors::ops_filter filter;
-  if (auto shop = request.query_param("shop"); shop && !shop->empty()) {
+  if (auto shop = request.query_param("shop")) {
     if (!is_location_id(*shop) && !is_uuid(*shop)) {
-      return error_response(api_error_kind::bad_request,
-                            "shop must be a location id or a shop uuid");
+      return bad_query("shop", "a location id or a shop uuid", *shop);
     }
     filter.shop = *shop;
   }
-  filter.transcript = request.query_param("transcript").value_or("") == "true";
+  if (auto transcript = request.query_param("transcript")) {
+    if (*transcript != "true" && *transcript != "false") {
+      return bad_query("transcript", "true or false", *transcript);
+    }
+    filter.transcript = *transcript == "true";
+  }
   return std::make_shared<ops_session>(std::move(filter), context.feed);
 }
 
