@@ -31,7 +31,7 @@ struct waiting_route {
 struct directory_state {
   shop_directory_options options;
   std::map<std::string, int> database_numbers;
-  std::map<std::string, int> live_numbers;  // from shop setup, newest truth
+  std::map<std::string, int> live_numbers;  // from shop setup until the next read
   bool numbers_read = false;                // the database's numbers arrived once
   bool waiting_over = false;                // first_read_wait has passed
   std::vector<waiting_route> waiting;       // routes held for the first read
@@ -107,6 +107,10 @@ void read_numbers(directory_actor* self, const caf::actor& pool) {
             for (auto& route : routes) {
               state.database_numbers[route.phone_number] = route.location_id;
             }
+            // Read after every live update so far (each commits before it is sent), so the
+            // database is as new as they are: it wins again, also over a number another node
+            // has since changed.
+            state.live_numbers.clear();
             state.next_retry = state.options.first_retry;
             if (!state.numbers_read) {
               state.numbers_read = true;

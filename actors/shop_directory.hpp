@@ -22,7 +22,8 @@ struct shop_directory_options {
 
 // Phone number -> location, and location -> shop actor (spawned on first use, kept while it
 // lives). Numbers come from the `profiles` table, then PHONE_TO_LOCATION_MAP, then shop setup
-// (later sources win); unknown numbers go to the default location when there is one.
+// (later sources win; a live update from shop setup holds until the next read of the database,
+// which has it by then); unknown numbers go to the default location when there is one.
 //   (route_atom, std::string phone)           -> int location_id | failure::shop_not_found
 //   (shop_atom, int location_id)              -> caf::actor shop
 //   (map_phone_atom, std::string phone, int)  -> void (live update after shop setup: the

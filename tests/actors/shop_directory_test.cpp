@@ -113,5 +113,29 @@ TEST_F(shop_directory_on_database, a_shops_new_number_lets_the_old_one_go_at_onc
   n.stop();
 }
 
+TEST_F(shop_directory_on_database, a_read_after_a_live_update_makes_the_database_the_truth_again) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), spool_dir("directory_reread"));
+  // Set up here with a new number...
+  database().query("update profiles set phone_number = '+18085550130' where location_id = 1");
+  caf::anon_send(n.directory, map_phone_atom::value, std::string("+18085550130"), 1);
+  ASSERT_EQ(route(system, n.directory, "+18085550130"), (std::variant<int, failure>{1}));
+  // ...then renumbered on another node, which tells every node to read the numbers again.
+  database().query("update profiles set phone_number = '+18085550131' where location_id = 1");
+  caf::anon_send(n.directory, reload_atom::value);
+  std::variant<int, failure> answer;
+  for (int i = 0; i < 100; ++i) {
+    answer = route(system, n.directory, "+18085550131");
+    if (answer == std::variant<int, failure>{1}) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(answer, (std::variant<int, failure>{1}));
+  EXPECT_EQ(route(system, n.directory, "+18085550130"),
+            (std::variant<int, failure>{failure::shop_not_found}))
+      << "this node's own live entry gave way to the database";
+  n.stop();
+}
+
 }  // namespace
 }  // namespace salon::actors
