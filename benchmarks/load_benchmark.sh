@@ -43,7 +43,11 @@ case "$run" in
   turns-1000 | dashboards-1000)
     load=(--calls 9000 --concurrency 1050 --turns 5 --think-ms 1000 --ramp-ms 5000)
     ;;
-  outage) load=(--calls 10000 --concurrency 500 --turns 5 --think-ms 1000 --ramp-ms 5000) ;;
+  outage)
+    # The spool replays after the outage: give the records up to 10 minutes to settle.
+    load=(--calls 10000 --concurrency 500 --turns 5 --think-ms 1000 --ramp-ms 5000
+      --verify-timeout-s 600)
+    ;;
   *)
     sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
     exit 2
