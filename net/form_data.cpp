@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "config/utf8.hpp"
+
 namespace salon::net {
 namespace {
 
@@ -10,36 +12,6 @@ int hex_value(char c) noexcept {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// Length of the well-formed UTF-8 sequence starting at text[pos], or 0 when it is not one
-// (overlong forms, surrogates and code points past U+10FFFF are rejected, as RFC 3629 asks).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept {
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
-  const std::uint8_t lead = byte(pos);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  std::uint8_t low = 0x80;
-  std::uint8_t high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) return 0;
-  if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xBF) return 0;
-  }
-  return length;
 }
 
 // Decodes one name or value; `offset` is where `raw` starts in the whole input, for errors.
@@ -63,7 +35,7 @@ std::variant<std::string, form_error> decode_component(std::string_view raw, std
   }
   for (std::size_t i = 0; i < decoded.size();) {
     if (decoded[i] == '\0') return form_error{form_error_kind::nul_character, offset};
-    const std::size_t length = utf8_sequence_length(decoded, i);
+    const std::size_t length = config::utf8::decode(decoded, i).length;
     if (length == 0) return form_error{form_error_kind::invalid_utf8, offset};
     i += length;
   }
