@@ -653,6 +653,8 @@ int main(int argc, char** argv) {
     fmt::print("  problem x{}: {}\n", count, problem);
   }
 
+  std::fflush(stdout);  // the dashboard and database checks below may wait minutes
+
   bool clean = results.failed == 0;
   if (dashboards) {
     // call_ended comes when the call settles, a moment after the last callback: wait for it.
