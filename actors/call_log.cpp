@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <caf/all.hpp>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -235,8 +237,12 @@ void flush(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) {
     spool_writes(self, state.buffer, stats);
     return;
   }
-  state.in_flight = std::move(state.buffer);
-  state.buffer.clear();
+  // At most flush_size a transaction: a longer one updates the same tally rows so often that it
+  // slows down quadratically (each update walks the row's versions) and outlasts write_timeout.
+  const auto take = static_cast<std::ptrdiff_t>(std::min(state.buffer.size(), flush_size));
+  state.in_flight.assign(std::make_move_iterator(state.buffer.begin()),
+                         std::make_move_iterator(state.buffer.begin() + take));
+  state.buffer.erase(state.buffer.begin(), state.buffer.begin() + take);
   std::vector<durable_write> batch;
   batch.reserve(state.in_flight.size());
   for (const auto& w : state.in_flight) batch.push_back(w.write);

@@ -95,7 +95,8 @@ void answer_by_deadline(const twilio_state& state, const responder& respond, std
   state.deadlines->schedule(
       deadline_queue::clock::now() + state.context.answer_timeout,
       [respond, route, call_sid = std::move(call_sid), fallback = std::move(fallback)] {
-        if (respond.send(twiml_response(fallback))) {
+        // Nearly always answered long before: only a request still waiting gets the apology.
+        if (!respond.sent() && respond.send(twiml_response(fallback))) {
           spdlog::error("twilio {}: call {}: no answer from the actors in time, apologising", route,
                         call_sid);
         }

@@ -157,6 +157,38 @@ TEST_F(call_log_on_database, a_status_callback_is_answered_while_the_database_ho
   n.stop();
 }
 
+TEST_F(call_log_on_database, a_backlog_is_written_in_transactions_of_at_most_200_writes) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), spool_dir("backlog"));
+  ASSERT_TRUE(write(
+      system, n.call_log,
+      db::call_started{"CAbacklog0", std::nullopt, "+18085550005", "+18084826296", now_micro()}));
+  const auto batches_before = n.stats.call_log_batches.load();
+
+  // While another session holds the calls table, 1,000 writes pile up behind one transaction.
+  pqxx::connection holder(url());
+  pqxx::work hold(holder);
+  hold.exec("lock table calls in access exclusive mode");
+  caf::scoped_actor self{system};
+  for (int i = 1; i <= 1000; ++i) {
+    self->send(n.call_log, write_atom::value,
+               durable_write{db::call_started{"CAbacklog" + std::to_string(i), std::nullopt,
+                                              "+18085550005", "+18084826296", now_micro()}},
+               accepted_atom::value);
+  }
+  std::this_thread::sleep_for(200ms);
+  hold.abort();
+
+  EXPECT_EQ(
+      eventually(database(), "select count(*) from calls where call_sid like 'CAbacklog%'", "1001"),
+      "1001");
+  // 1,000 writes in transactions of at most 200: five or more (one whole backlog: two).
+  EXPECT_GE(n.stats.call_log_batches.load() - batches_before, 5u);
+  EXPECT_EQ(n.stats.call_log_written.load(), 1001u);
+  n.stop();
+}
+
 TEST_F(call_log_on_database, a_settled_call_ends_as_twilio_says_whichever_write_comes_first) {
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
