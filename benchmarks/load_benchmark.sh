@@ -149,6 +149,7 @@ out=$build/load-$run-$(date +%Y%m%d-%H%M%S).log
     --database-url "$database_url" "${load[@]}" || status=$?
   echo "uptime after: $(uptime)"
   echo "server warnings and errors: $(grep -ciE 'warn|error' "$scratch/server.log" || true)"
-  grep -iE 'warn|error' "$scratch/server.log" | cut -c1-200 | sort | uniq -c | sort -rn | head -5
+  { grep -iE 'warn|error' "$scratch/server.log" || true; } | cut -c1-200 | sort | uniq -c |
+    sort -rn | head -5
   exit $status
 } 2>&1 | tee "$out"
