@@ -53,11 +53,9 @@ class admin_api : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     database_ = new test_database();
+    migrate_and_seed_demo(*database_);
+    if (HasFatalFailure()) return;
     std::map<std::string, std::string> env = {{"DATABASE_URL", database_->url()}};
-    auto migrated = run_binary({"migrate"}, env);
-    ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
-    auto seeded = run_binary({"seed-demo"}, env);
-    ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
     shop_id_ = database_->query_value("select id from profiles where location_id = 1");
     // A quiet second shop, for "shops with no calls".
     database_->query_value(

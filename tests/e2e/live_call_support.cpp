@@ -61,14 +61,6 @@ std::map<std::string, std::string> server_env(const std::string& database_url,
           {"SPOOL_DIR", spool}};
 }
 
-void prepare(const test_database& database) {
-  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
-  auto migrated = run_binary({"migrate"}, env);
-  ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
-  auto seeded = run_binary({"seed-demo"}, env);
-  ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
-}
-
 net::twilio_target target_of(std::uint16_t port, const std::string& token) {
   net::twilio_target t;
   t.host = "127.0.0.1";

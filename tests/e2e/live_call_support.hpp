@@ -51,9 +51,6 @@ std::string problems_of(const net::call_report& report);
 std::map<std::string, std::string> server_env(const std::string& database_url,
                                               const std::string& spool);
 
-// Migrates the database and seeds the demo salon with the real binary.
-void prepare(const test_database& database);
-
 // The simulated Twilio aimed at a server on loopback, signing with `token`.
 net::twilio_target target_of(std::uint16_t port, const std::string& token = auth_token);
 

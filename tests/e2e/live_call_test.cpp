@@ -30,7 +30,7 @@ class live_call : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     database_ = new test_database();
-    prepare(*database_);
+    migrate_and_seed_demo(*database_);
     spool_ = new scratch_folder();
     server_ = new server_process(server_env(database_->url(), spool_->path()));
   }
@@ -255,7 +255,7 @@ TEST_F(live_call, malformed_webhooks_are_400_and_the_server_stays_up) {
 
 TEST(live_call_capacity, a_full_node_still_serves_the_caller) {
   test_database database;
-  prepare(database);
+  migrate_and_seed_demo(database);
   scratch_folder spool;
   auto env = server_env(database.url(), spool.path());
   env["MAX_CONCURRENT_CALLS"] = "1";
@@ -293,7 +293,7 @@ http_result signed_post(const server_process& server, const std::string& path,
 
 TEST(live_call_capacity, calls_whose_relays_have_not_connected_yet_count_too) {
   test_database database;
-  prepare(database);
+  migrate_and_seed_demo(database);
   scratch_folder spool;
   auto env = server_env(database.url(), spool.path());
   env["MAX_CONCURRENT_CALLS"] = "2";
@@ -333,7 +333,7 @@ TEST(live_call_capacity, serve_raises_its_open_files_limit_to_the_hard_limit) {
   rlimit ours{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &ours), 0);
   test_database database;
-  prepare(database);
+  migrate_and_seed_demo(database);
   scratch_folder spool;
   // The server inherits a low soft limit, as from a default shell.
   rlimit low = ours;

@@ -74,11 +74,9 @@ class ops_feed : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     database_ = new test_database();
+    migrate_and_seed_demo(*database_);
+    if (HasFatalFailure()) return;
     std::map<std::string, std::string> env = {{"DATABASE_URL", database_->url()}};
-    auto migrated = run_binary({"migrate"}, env);
-    ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
-    auto seeded = run_binary({"seed-demo"}, env);
-    ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
     database_->query_value(
         "insert into profiles (location_id, business_name, phone_number) values (2, 'Quiet "
         "Salon', '" +

@@ -33,7 +33,7 @@ using namespace std::chrono_literals;
 class database_behind_proxy {
  public:
   database_behind_proxy() {
-    prepare(database_);
+    migrate_and_seed_demo(database_);
     std::smatch match;
     const std::regex pattern(R"(@([^/:]+):(\d+)/)");
     const auto& url = database_.url();

@@ -201,11 +201,9 @@ class shop_setup : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     database_ = new test_database();
+    migrate_and_seed_demo(*database_);
+    if (HasFatalFailure()) return;
     std::map<std::string, std::string> env = {{"DATABASE_URL", database_->url()}};
-    auto migrated = run_binary({"migrate"}, env);
-    ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
-    auto seeded = run_binary({"seed-demo"}, env);
-    ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
     env["ADMIN_API_KEY"] = admin_key;
     env["SCRAPE_ALLOW_PRIVATE"] = "true";
     env["DEFAULT_TIMEZONE"] = "America/Denver";

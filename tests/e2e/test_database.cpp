@@ -1,11 +1,14 @@
 #include "tests/e2e/test_database.hpp"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <pqxx/pqxx>
 #include <random>
 #include <stdexcept>
+
+#include "tests/e2e/server_process.hpp"
 
 namespace salon::testing {
 namespace {
@@ -52,6 +55,14 @@ std::string test_database::query_value(const std::string& sql) const {
   auto result = work.exec(sql);
   if (result.empty() || result[0].empty() || result[0][0].is_null()) return "";
   return result[0][0].c_str();
+}
+
+void migrate_and_seed_demo(const test_database& database) {
+  const std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
+  const auto migrated = run_binary({"migrate"}, env);
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
+  const auto seeded = run_binary({"seed-demo"}, env);
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
 }
 
 }  // namespace salon::testing

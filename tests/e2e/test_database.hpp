@@ -4,6 +4,12 @@
 
 namespace salon::testing {
 
+class test_database;
+
+// Applies the migrations and seeds the demo salon with the binary under test (`salon-phone
+// migrate`, `seed-demo`); a fatal test failure with the command's output when either fails.
+void migrate_and_seed_demo(const test_database& database);
+
 // A fresh, empty database on the test PostgreSQL (SALON_TEST_DATABASE_URL), dropped at the end.
 class test_database {
  public:
