@@ -202,6 +202,17 @@ std::string count_of(const std::string& table, const std::string& where = "true"
   return "select count(*) from " + table + " where " + where;
 }
 
+// A call that only asks, settled as an inquiry: a record that the trouble after it must keep.
+void settle_an_inquiry(server_process& server, const test_database& database,
+                       net::call_report& report) {
+  report = net::run_call(target_of(server.port()),
+                         plan({net::caller_action::say("What are your hours?")}));
+  ASSERT_TRUE(report.ok()) << problems_of(report);
+  ASSERT_EQ(wait_for_value(database, call_column("outcome", report.call_sid),
+                           [](const std::string& v) { return !v.empty(); }),
+            "inquiry");
+}
+
 TEST(resilience, killed_mid_call_after_a_booking_the_restart_keeps_one_record_per_call) {
   database_behind_proxy db;
   scratch_folder spool;
@@ -209,12 +220,8 @@ TEST(resilience, killed_mid_call_after_a_booking_the_restart_keeps_one_record_pe
   auto server = std::make_unique<server_process>(env);
   const auto& database = db.database();
 
-  auto before = net::run_call(target_of(server->port()),
-                              plan({net::caller_action::say("What are your hours?")}));
-  ASSERT_TRUE(before.ok()) << problems_of(before);
-  ASSERT_EQ(wait_for_value(database, call_column("outcome", before.call_sid),
-                           [](const std::string& v) { return !v.empty(); }),
-            "inquiry");
+  net::call_report before;
+  ASSERT_NO_FATAL_FAILURE(settle_an_inquiry(*server, database, before));
 
   // Booked, one more turn, then the server dies under the caller.
   int after_booking = 0;
@@ -252,12 +259,8 @@ TEST(resilience, killed_mid_call_while_the_database_is_away_the_spool_replays_on
   auto server = std::make_unique<server_process>(env);
   const auto& database = db.database();
 
-  auto before = net::run_call(target_of(server->port()),
-                              plan({net::caller_action::say("What are your hours?")}));
-  ASSERT_TRUE(before.ok()) << problems_of(before);
-  ASSERT_EQ(wait_for_value(database, call_column("outcome", before.call_sid),
-                           [](const std::string& v) { return !v.empty(); }),
-            "inquiry");
+  net::call_report before;
+  ASSERT_NO_FATAL_FAILURE(settle_an_inquiry(*server, database, before));
 
   db.cut();
   long spooled = 0;
