@@ -279,6 +279,15 @@ void publish(broadcaster_actor* self, ops_event& event) {
   });
 }
 
+// The shop a subscriber's filter names (null for every shop) as snapshots and metrics show it.
+json filtered_shop_json(const broadcaster_state& state, std::optional<int> location) {
+  if (!location || *location <= 0) return nullptr;
+  auto it = state.today.find(*location);
+  return it == state.today.end()
+             ? shop_json(*location, "", "")
+             : shop_json(*location, it->second.shop_id, it->second.business_name);
+}
+
 shared_payload snapshot_for(const broadcaster_state& state, const ops_filter& filter) {
   auto location = filtered_location(state, filter);
   json calls = json::array();
@@ -291,14 +300,7 @@ shared_payload snapshot_for(const broadcaster_state& state, const ops_filter& fi
                {"at", iso_time(now_micro())},
                {"live_calls", std::move(calls)},
                {"today", today_json(state, location)}};
-  if (location && *location > 0) {
-    auto it = state.today.find(*location);
-    body["shop"] = it == state.today.end()
-                       ? shop_json(*location, "", "")
-                       : shop_json(*location, it->second.shop_id, it->second.business_name);
-  } else {
-    body["shop"] = nullptr;
-  }
+  body["shop"] = filtered_shop_json(state, location);
   return serialize(body);
 }
 
@@ -312,15 +314,10 @@ void send_metrics(broadcaster_actor* self) {
     auto location = filtered_location(state, entry.filter);
     auto& payload = by_location[location];
     if (!payload) {
-      json body = {{"type", "metrics"}, {"at", at}, {"metrics", today_json(state, location)}};
-      if (location && *location > 0) {
-        auto it = state.today.find(*location);
-        body["shop"] = it == state.today.end()
-                           ? shop_json(*location, "", "")
-                           : shop_json(*location, it->second.shop_id, it->second.business_name);
-      } else {
-        body["shop"] = nullptr;
-      }
+      json body = {{"type", "metrics"},
+                   {"at", at},
+                   {"metrics", today_json(state, location)},
+                   {"shop", filtered_shop_json(state, location)}};
       payload = serialize(body);
     }
     return payload;
