@@ -18,6 +18,7 @@ using json = nlohmann::json;
 
 constexpr std::string_view exclusion_violation = "23P01";
 constexpr std::string_view unique_violation = "23505";
+constexpr std::string_view deadlock_detected = "40P01";
 
 // Weekday keys of salon_info.opening_hours, indexed like std::chrono::weekday::c_encoding().
 constexpr std::string_view weekday_keys[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
@@ -827,7 +828,7 @@ std::vector<shop_today> connection::shops_today() {
 booking_outcome connection::insert_appointment(const appointment& request) {
   const auto id = request.id.empty() ? new_uuid(impl_->random) : request.id;
   return impl_->run([&](pqxx::connection& c) -> booking_outcome {
-    try {
+    const auto insert_once = [&] {
       pqxx::work tx(c);
       if (request.call_sid)
         impl_->exec(tx, statements::ensure_call, *request.call_sid, request.shop_id);
@@ -840,9 +841,18 @@ booking_outcome connection::insert_appointment(const appointment& request) {
       if (request.call_sid && request.status == appointment_status::booked)
         impl_->exec(tx, statements::mark_call_booked, *request.call_sid);
       tx.commit();
-      return {booking_result::booked, id, std::nullopt};
-    } catch (const pqxx::sql_error& e) {
-      if (e.sqlstate() != exclusion_violation) throw;
+    };
+    for (int attempt = 1;; ++attempt) {
+      try {
+        insert_once();
+        return {booking_result::booked, id, std::nullopt};
+      } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() == exclusion_violation) break;
+        // Bookings racing for one slot can deadlock (each waits on the other's speculative
+        // insert); PostgreSQL aborts one, which tries again and then finds the slot taken.
+        if (e.sqlstate() == deadlock_detected && attempt < 3) continue;
+        throw;
+      }
     }
     return {booking_result::taken,
             {},
