@@ -830,6 +830,7 @@ booking_outcome connection::insert_appointment(const appointment& request) {
   return impl_->run([&](pqxx::connection& c) -> booking_outcome {
     const auto insert_once = [&] {
       pqxx::work tx(c);
+      impl_->exec(tx, statements::lock_schedule, request.shop_id, request.resource);
       if (request.call_sid)
         impl_->exec(tx, statements::ensure_call, *request.call_sid, request.shop_id);
       impl_->exec(tx, statements::insert_appointment, id, request.shop_id, request.call_sid,
@@ -848,8 +849,8 @@ booking_outcome connection::insert_appointment(const appointment& request) {
         return {booking_result::booked, id, std::nullopt};
       } catch (const pqxx::sql_error& e) {
         if (e.sqlstate() == exclusion_violation) break;
-        // Bookings racing for one slot can deadlock (each waits on the other's speculative
-        // insert); PostgreSQL aborts one, which tries again and then finds the slot taken.
+        // The schedule lock keeps racing bookings of one slot apart, but the call's tallies
+        // are shared rows a booking of another stylist may hold; an aborted one tries again.
         if (e.sqlstate() == deadlock_detected && attempt < 3) continue;
         throw;
       }
@@ -868,6 +869,7 @@ booking_outcome connection::reschedule_appointment(const std::string& appointmen
   return impl_->run([&](pqxx::connection& c) -> booking_outcome {
     try {
       pqxx::work tx(c);
+      impl_->exec(tx, statements::lock_schedule_of_appointment, appointment_id, resource);
       const auto moved = impl_->exec(tx, statements::reschedule_appointment, appointment_id,
                                      timestamp_text(starts_at), timestamp_text(ends_at), resource);
       if (moved.empty()) return {booking_result::not_found, {}, std::nullopt};

@@ -265,6 +265,16 @@ inline constexpr statement ensure_call{"ensure_call", R"sql(
 insert into calls (call_sid, shop_id) values ($1::text, $2::uuid)
 on conflict (call_sid) do nothing)sql"};
 
+// Bookings of one stylist (or chair) take turns. Without this, racing inserts into the exclusion
+// constraint's index wait on each other's speculative insertions and PostgreSQL aborts one as a
+// deadlock; with it, the second finds the first's row and gets the exclusion violation.
+inline constexpr statement lock_schedule{"lock_schedule", R"sql(
+select pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0)))sql"};
+
+inline constexpr statement lock_schedule_of_appointment{"lock_schedule_of_appointment", R"sql(
+select pg_advisory_xact_lock(hashtextextended(shop_id::text || '/' || coalesce($2::text, resource), 0))
+from appointments where id = $1::uuid)sql"};
+
 inline constexpr statement insert_appointment{"insert_appointment", R"sql(
 insert into appointments (id, shop_id, call_sid, customer_name, customer_phone, service_id,
                           service_name, resource, starts_at, ends_at, status,
@@ -396,6 +406,8 @@ inline constexpr statement all[] = {
     apply_status_callback,
     load_call,
     ensure_call,
+    lock_schedule,
+    lock_schedule_of_appointment,
     insert_appointment,
     mark_call_booked,
     find_conflict,
