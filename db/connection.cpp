@@ -652,35 +652,63 @@ void connection::announce_shop_change(int location_id, const std::string& shop_i
 void connection::notify(const std::string& channel, std::span<const std::string> payloads) {
   impl_->run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    for (const auto& payload : payloads) impl_->exec(tx, statements::notify, channel, payload);
+    impl_->exec(tx, statements::notify, channel,
+                dump(json(std::vector<std::string>(payloads.begin(), payloads.end()))));
     tx.commit();
   });
 }
 
 // ---- calls ----------------------------------------------------------------------------------
 
+std::int64_t connection::fold_daily_tallies() {
+  return impl_->run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    const auto removed = impl_->exec(tx, statements::fold_daily_stats)[0][0].as<std::int64_t>();
+    tx.commit();
+    return removed;
+  });
+}
+
 std::vector<call_log_write> connection::write_call_log(std::span<const call_log_entry> entries) {
   return impl_->run([&](pqxx::connection& c) {
-    std::vector<call_log_write> results;
-    results.reserve(entries.size());
-    pqxx::work tx(c);
-    // Plain SQL savepoints: pqxx 6's subtransaction does not open its savepoint before a
-    // prepared statement.
-    for (const auto& entry : entries) {
-      tx.exec("savepoint call_log_entry");
-      try {
-        results.push_back(
-            std::visit([&](const auto& write) { return impl_->write_entry(tx, write); }, entry));
-        tx.exec("release savepoint call_log_entry");
-      } catch (const pqxx::sql_error& e) {
-        if (means_connection_lost(e.sqlstate())) throw;
-        tx.exec("rollback to savepoint call_log_entry");
-        tx.exec("release savepoint call_log_entry");
-        results.push_back({call_log_result::rejected, e.what()});
+    const auto write_batch = [&](bool entry_by_entry) {
+      std::vector<call_log_write> results;
+      results.reserve(entries.size());
+      pqxx::work tx(c);
+      for (const auto& entry : entries) {
+        const auto write = [&] {
+          return std::visit([&](const auto& w) { return impl_->write_entry(tx, w); }, entry);
+        };
+        if (!entry_by_entry) {
+          results.push_back(write());
+          continue;
+        }
+        // Plain SQL savepoints: pqxx 6's subtransaction does not open its savepoint before a
+        // prepared statement.
+        tx.exec("savepoint call_log_entry");
+        try {
+          results.push_back(write());
+          tx.exec("release savepoint call_log_entry");
+        } catch (const pqxx::sql_error& e) {
+          if (means_connection_lost(e.sqlstate())) throw;
+          tx.exec("rollback to savepoint call_log_entry");
+          tx.exec("release savepoint call_log_entry");
+          results.push_back({call_log_result::rejected, e.what()});
+        }
       }
+      tx.commit();
+      return results;
+    };
+    // A batch is written straight first: one round trip per entry. Savepoints cost three more
+    // each, and past 64 in one transaction their subtransactions slow every other session's
+    // snapshots. Only a batch the database refused is written again entry by entry, so that
+    // the entry it refuses does not take the others with it.
+    try {
+      return write_batch(false);
+    } catch (const pqxx::sql_error& e) {
+      if (means_connection_lost(e.sqlstate())) throw;
     }
-    tx.commit();
-    return results;
+    return write_batch(true);
   });
 }
 

@@ -91,6 +91,9 @@ class connection {
   // Idempotent; never moves a final status back; ignores callbacks older than the applied one.
   call_log_write apply_status_callback(const call_status_update& update);
   std::optional<call_record> load_call(const std::string& call_sid);
+  // Adds up the tally rows the triggers appended (migration 0012) into one row per shop and
+  // day; returns how many rows went. 0 while another node folds.
+  std::int64_t fold_daily_tallies();
 
   // ---- analytics (the functions of migrations/0007_analytics.sql) ----
 

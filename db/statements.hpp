@@ -330,8 +330,11 @@ select pg_notify('salon_shop_changed',
                  json_build_object('location_id', $1::integer, 'shop_id', $2::text)::text))sql"};
 
 // Cluster events (ops feed) for the other nodes; `channel` is a plain identifier of ours.
+// Payloads as a JSON array of strings: a batch is one round trip.
 inline constexpr statement notify{"notify", R"sql(
-select pg_notify($1::text, $2::text))sql"};
+select pg_notify($1::text, payload) from jsonb_array_elements_text($2::jsonb) as payload)sql"};
+
+inline constexpr statement fold_daily_stats{"fold_daily_stats", "select salon_fold_daily_stats()"};
 
 // ---- analytics -------------------------------------------------------------------------------
 
@@ -418,6 +421,7 @@ inline constexpr statement all[] = {
     call_appointments,
     announce_shop_change,
     notify,
+    fold_daily_stats,
     shop_of_location,
     salon_kpis,
     calls_timeseries,

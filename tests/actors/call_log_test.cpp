@@ -9,6 +9,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/spool.hpp"
+#include "actors/tally_folder.hpp"
 #include "db/connection.hpp"
 #include "db/demo_seed.hpp"
 #include "tests/actors/actor_node.hpp"
@@ -306,6 +307,32 @@ TEST_F(call_log_on_database, a_refused_write_in_the_spool_is_not_replayed_foreve
   EXPECT_EQ(n.stats.spool_depth.load(), 0) << "the refused write left the spool";
   EXPECT_EQ(dead_letters(dir).size(), 1u);
   EXPECT_EQ(n.stats.call_log_dead_letters.load(), 1u);
+  n.stop();
+}
+
+TEST_F(call_log_on_database, the_tally_folder_adds_up_what_the_call_log_appended) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), spool_dir("tallies"));
+  const auto demo_shop = database().query("select id from profiles")[0][0].as<std::string>();
+  for (int i = 0; i < 5; ++i) {
+    const auto sid = "CAtally" + std::to_string(i);
+    ASSERT_TRUE(
+        write(system, n.call_log,
+              db::call_started{sid, demo_shop, "+18085550001", "+18084826296", now_micro()}));
+    ASSERT_TRUE(write(system, n.call_log, status_update(sid, db::call_status::completed, 5, 12)));
+  }
+  ASSERT_EQ(eventually(database(), "select count(*) from calls where status = 'completed'", "5"),
+            "5");
+  ASSERT_GT(database().query("select count(*) from call_daily_stats")[0][0].as<int>(), 1);
+
+  auto folder = spawn_tally_folder(system, n.pool, 50ms);
+  EXPECT_EQ(eventually(database(),
+                       "select count(*) || ' ' || sum(calls) || ' ' || sum(missed) "
+                       "from call_daily_stats",
+                       "1 5 5"),
+            "1 5 5");
+  caf::anon_send_exit(folder, caf::exit_reason::user_shutdown);
   n.stop();
 }
 

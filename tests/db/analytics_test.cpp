@@ -6,6 +6,7 @@
 // midnight.
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <thread>
 
@@ -98,6 +99,20 @@ class analytics_test : public migrated_database_test {
   }
 
   std::int64_t value(const std::string& sql) { return tx().exec1(sql)[0].as<std::int64_t>(); }
+  // Every (shop, day) the tallies count something on, with its sums: equal before and after
+  // anything that only reorganizes the tally rows.
+  std::string tally_sums() {
+    return tx()
+        .exec1(
+            "select coalesce(string_agg(format('%s %s %s %s %s %s %s %s', shop_id, day, "
+            "sum_calls, sum_booked, sum_missed, sum_progress, sum_appointments, sum_revenue), ',' "
+            "order by shop_id, day), '') from (select shop_id, day, sum(calls) sum_calls, "
+            "sum(booked) sum_booked, sum(missed) sum_missed, sum(in_progress) sum_progress, "
+            "sum(appointments) sum_appointments, sum(revenue_cents) sum_revenue from "
+            "call_daily_stats group by shop_id, day having sum(calls) <> 0 or sum(appointments) "
+            "<> 0) t")[0]
+        .as<std::string>();
+  }
 
  private:
   std::unique_ptr<pqxx::connection> session_;
@@ -398,15 +413,78 @@ TEST_F(analytics_test, the_tallies_follow_every_change_to_calls_and_appointments
   EXPECT_EQ(kpis(shop, 1)["revenue_recovered_cents"].as<int>(), 0);
 
   // Whatever happened, the tallies equal a recount from the rows.
-  const std::string tallies =
-      "select coalesce(string_agg(format('%s %s %s %s %s %s %s', shop_id, day, sum_calls, "
-      "sum_booked, sum_missed, sum_appointments, sum_revenue), ',' order by shop_id, day), '') "
-      "from (select shop_id, day, sum(calls) sum_calls, sum(booked) sum_booked, sum(missed) "
-      "sum_missed, sum(appointments) sum_appointments, sum(revenue_cents) sum_revenue from "
-      "call_daily_stats group by shop_id, day having sum(calls) <> 0 or sum(appointments) <> 0) t";
-  const auto before = tx().exec1(tallies)[0].as<std::string>();
+  const auto before = tally_sums();
   tx().exec("select salon_recount_daily_stats(id) from profiles");
-  EXPECT_EQ(tx().exec1(tallies)[0].as<std::string>(), before);
+  EXPECT_EQ(tally_sums(), before);
+}
+
+TEST_F(analytics_test, a_fold_leaves_one_row_per_shop_and_day_with_the_same_sums) {
+  const auto shop = add_shop(1, honolulu);
+  const auto other = add_shop(2, new_york);
+  for (int i = 0; i < 6; ++i) {
+    add_call(shop, local(honolulu, -(i % 3), "10:00"), "booked", "60", "0.5");
+    add_call(other, local(new_york, 0, "11:00"), i % 2 ? "missed" : "null");
+  }
+  add_appointment(shop, "now()", "booked", 4000);
+  tx().exec("update calls set outcome = 'inquiry', duration_seconds = 30 where call_sid = 'CA2'");
+  const auto before = tally_sums();
+  const std::string rows = "select count(*) from call_daily_stats";
+  const std::string groups =
+      "select count(*) from (select distinct shop_id, day from "
+      "call_daily_stats) g";
+  ASSERT_GT(value(rows), value(groups)) << "each write appended its own row";
+  // Days with one row stay as they are; all rows of the others go, replaced by their sums.
+  const auto alone = value(
+      "select count(*) from (select 1 from call_daily_stats "
+      "group by shop_id, day having count(*) = 1) g");
+
+  EXPECT_EQ(value("select salon_fold_daily_stats()"), value(rows) - alone);
+  EXPECT_EQ(value(rows), value(groups));
+  EXPECT_EQ(tally_sums(), before);
+  EXPECT_EQ(kpis(shop, 3)["total_calls"].as<int>(), 6);
+  EXPECT_EQ(kpis(shop, 1)["revenue_recovered_cents"].as<int>(), 4000);
+  EXPECT_EQ(value("select salon_fold_daily_stats()"), 0) << "nothing left to fold";
+}
+
+TEST_F(analytics_test, folding_beside_writers_counts_every_call_once) {
+  const auto shop = add_shop(1, honolulu);
+  commit();
+  constexpr int writers = 3;
+  constexpr int calls_each = 150;
+  std::atomic<bool> writing = true;
+  std::int64_t folded = 0;
+  std::thread folder([&] {
+    connection folding(url());
+    while (writing) folded += folding.fold_daily_tallies();
+    folded += folding.fold_daily_tallies();
+  });
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w)
+    threads.emplace_back([&, w] {
+      pqxx::connection own(url());
+      for (int i = 0; i < calls_each; ++i) {
+        pqxx::work write(own);
+        const auto sid = "'CAW" + std::to_string(w) + "x" + std::to_string(i) + "'";
+        write.exec("insert into calls (call_sid, shop_id, started_at) values (" + sid + ", '" +
+                   shop + "', now())");
+        write.exec("update calls set outcome = 'inquiry', duration_seconds = 5 where call_sid = " +
+                   sid);
+        write.commit();
+      }
+    });
+  for (auto& t : threads) t.join();
+  writing = false;
+  folder.join();
+
+  EXPECT_GT(folded, 0);
+  EXPECT_EQ(value("select count(*) from call_daily_stats"), 1);
+  const auto k = kpis(shop, 1);
+  EXPECT_EQ(k["total_calls"].as<int>(), writers * calls_each);
+  EXPECT_EQ(k["calls_inquiry"].as<int>(), writers * calls_each);
+  EXPECT_EQ(k["calls_in_progress"].as<int>(), 0);
+  const auto before = tally_sums();
+  tx().exec("select salon_recount_daily_stats(id) from profiles");
+  EXPECT_EQ(tally_sums(), before);
 }
 
 TEST_F(analytics_test, new_opening_hours_recount_the_shop) {
