@@ -234,7 +234,10 @@ on conflict (call_sid) do update
         when excluded.status in )sql" SALON_UNANSWERED_STATUSES R"sql(
         then case when c.outcome in ('booked', 'transferred') then c.outcome else 'missed' end
         when excluded.status = 'completed' and c.outcome is null
-        then case when c.caller_spoke then 'inquiry' else 'missed' end
+        -- A call that never settled (its server was killed) but left a booking request spoke.
+        then case when c.caller_spoke or exists (select 1 from appointments a
+                                                 where a.call_sid = c.call_sid)
+             then 'inquiry' else 'missed' end
         else c.outcome end
   where c.status not in )sql" SALON_FINAL_STATUSES R"sql(
     and (excluded.status in )sql" SALON_FINAL_STATUSES R"sql(

@@ -180,6 +180,23 @@ TEST_F(call_log_test, a_booking_stays_booked) {
   EXPECT_EQ(call().outcome, call_outcome::booked);
 }
 
+TEST_F(call_log_test, a_call_that_never_settled_but_left_a_booking_request_is_not_missed) {
+  // The database was away when the caller booked (a pending request to call back), and the
+  // server was killed before the call settled: Twilio's `completed` is all that follows.
+  db().record_call_started(started());
+  appointment request;
+  request.shop_id = shop_id();
+  request.call_sid = sid;
+  request.service_name = "Blowout";
+  request.resource = "Leilani Kahale";
+  request.starts_at = rang_at + 24h;
+  request.ends_at = rang_at + 24h + 45min;
+  request.status = appointment_status::pending;
+  ASSERT_EQ(db().insert_appointment(request).result, booking_result::booked);
+  db().apply_status_callback(status(call_status::completed, 2, 95));
+  EXPECT_EQ(call().outcome, call_outcome::inquiry);
+}
+
 TEST_F(call_log_test, a_refused_entry_does_not_sink_its_batch) {
   auto wild = settled(call_outcome::inquiry);
   wild.call_sid = "CA00000000000000000000000000000002";
