@@ -145,8 +145,13 @@ struct dashboard_fleet::impl {
                               std::string(reason.reason.c_str())
                         : "read: " + ec.message());
       }
-      const auto* data = static_cast<const char*>(buffer_.data().data());
-      on_message(std::string_view{data, buffer_.size()});
+      // One event per line: several in one message when the dashboard fell behind.
+      std::string_view text{static_cast<const char*>(buffer_.data().data()), buffer_.size()};
+      for (auto end = text.find('\n'); end != std::string_view::npos; end = text.find('\n')) {
+        on_message(text.substr(0, end));
+        text.remove_prefix(end + 1);
+      }
+      on_message(text);
       buffer_.consume(buffer_.size());
       do_read();
     }

@@ -48,7 +48,8 @@ websocket_session::websocket_session(tcp::socket&& socket, std::shared_ptr<serve
       executor_{ws_.get_executor()},
       state_{std::move(state)},
       route_name_{std::move(route_name)},
-      handler_{std::move(handler)} {}
+      handler_{std::move(handler)},
+      joins_lines_{handler_ && handler_->joins_queued_lines()} {}
 
 websocket_session::~websocket_session() {
   state_->metrics.connection_closed();
@@ -145,10 +146,11 @@ send_result websocket_session::queue_for_sending(outgoing message) {
   if (closing_.load(std::memory_order_acquire)) return send_result::closed;
   const auto& limits = state_->options.websocket;
   auto size = message.payload->size();
+  message.counted_bytes = size;
   auto messages = queued_messages_.fetch_add(1) + 1;
   auto bytes = queued_bytes_.fetch_add(size) + size;
   if (messages > limits.max_queued_messages || bytes > limits.max_queued_bytes) {
-    release(size);
+    release(message);
     if (!closing_.exchange(true)) {
       state_->metrics.websocket_send_queue_overflow(route_name_);
       spdlog::warn("websocket {}: send queue full ({} messages, {} bytes), closing", route_name_,
@@ -159,15 +161,42 @@ send_result websocket_session::queue_for_sending(outgoing message) {
     }
     return send_result::queue_full;
   }
-  asio::post(executor_, [self = shared_from_this(), message = std::move(message)]() mutable {
-    self->enqueue(std::move(message));
-  });
+  put_in_inbox(std::move(message));
   return send_result::queued;
 }
 
 void websocket_session::discard_unsent() {
-  // Posted like the sends: it runs after every message sent before it reached the queue.
-  asio::post(executor_, [self = shared_from_this()] { self->drop_unsent(); });
+  // In the inbox like the sends: it applies to every message sent before it, none after.
+  outgoing marker;
+  marker.discard = true;
+  marker.counted_messages = 0;
+  put_in_inbox(std::move(marker));
+}
+
+void websocket_session::put_in_inbox(outgoing item) {
+  {
+    std::lock_guard lock{inbox_mutex_};
+    inbox_.push_back(std::move(item));
+    if (drain_posted_) return;
+    drain_posted_ = true;
+  }
+  asio::post(executor_, [self = shared_from_this()] { self->drain_inbox(); });
+}
+
+void websocket_session::drain_inbox() {
+  std::vector<outgoing> arrived;
+  {
+    std::lock_guard lock{inbox_mutex_};
+    arrived.swap(inbox_);
+    drain_posted_ = false;
+  }
+  for (auto& item : arrived) {
+    if (item.discard) {
+      drop_unsent();
+    } else {
+      enqueue(std::move(item));
+    }
+  }
 }
 
 void websocket_session::close(std::uint16_t code, std::string reason) {
@@ -189,7 +218,7 @@ void websocket_session::shut_down(shutdown_mode mode) {
 
 void websocket_session::enqueue(outgoing message) {
   if (close_started_ || finished_) {
-    release(message.payload->size());
+    release(message);
     return;
   }
   queue_.push_back(std::move(message));
@@ -201,7 +230,7 @@ void websocket_session::drop_unsent() {
   auto first = queue_.begin() + (writing_ && !queue_.empty() ? 1 : 0);
   auto kept =
       std::stable_partition(first, queue_.end(), [](const outgoing& m) { return !m.droppable; });
-  for (auto it = kept; it != queue_.end(); ++it) release(it->payload->size());
+  for (auto it = kept; it != queue_.end(); ++it) release(*it);
   queue_.erase(kept, queue_.end());
   if (close_started_ && close_after_queue_ && !close_sent_ && !writing_ && queue_.empty()) {
     do_close();
@@ -210,13 +239,44 @@ void websocket_session::drop_unsent() {
 
 void websocket_session::do_write() {
   writing_ = true;
+  if (joins_lines_) join_queued_lines();
   ws_.async_write(asio::buffer(*queue_.front().payload),
                   beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
+// Joins what waits in the queue into its front message, one line each, up to a size that keeps
+// one write short. The queue's counts stay those of the messages joined.
+void websocket_session::join_queued_lines() {
+  constexpr std::size_t max_joined_bytes = 64 * 1024;
+  if (queue_.size() < 2) return;
+  std::size_t bytes = 0;
+  std::size_t count = 0;
+  for (const auto& m : queue_) {
+    if (count > 0 && bytes + m.payload->size() + 1 > max_joined_bytes) break;
+    bytes += m.payload->size() + 1;
+    ++count;
+  }
+  if (count < 2) return;
+  outgoing joined;
+  auto text = std::make_shared<std::string>();
+  text->reserve(bytes);
+  joined.counted_messages = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    auto& m = queue_.front();
+    if (i > 0) text->push_back('\n');
+    text->append(*m.payload);
+    joined.droppable = i == 0 ? m.droppable : joined.droppable && m.droppable;
+    joined.counted_messages += m.counted_messages;
+    joined.counted_bytes += m.counted_bytes;
+    queue_.pop_front();
+  }
+  joined.payload = std::move(text);
+  queue_.push_front(std::move(joined));
+}
+
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
-  release(queue_.front().payload->size());
+  release(queue_.front());
   queue_.pop_front();
   if (ec) {
     // The read side sees the broken connection too and ends the session.
@@ -299,14 +359,14 @@ void websocket_session::drop_queue() {
   // The message in flight stays: its buffer is in use until on_write.
   auto keep = writing_ ? std::size_t{1} : std::size_t{0};
   while (queue_.size() > keep) {
-    release(queue_.back().payload->size());
+    release(queue_.back());
     queue_.pop_back();
   }
 }
 
-void websocket_session::release(std::size_t bytes) noexcept {
-  queued_messages_.fetch_sub(1);
-  queued_bytes_.fetch_sub(bytes);
+void websocket_session::release(const outgoing& message) noexcept {
+  queued_messages_.fetch_sub(message.counted_messages);
+  queued_bytes_.fetch_sub(message.counted_bytes);
 }
 
 }  // namespace salon::net

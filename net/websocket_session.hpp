@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "net/server_state.hpp"
 #include "net/session_base.hpp"
@@ -22,6 +24,8 @@ namespace salon::net {
 
 // One accepted WebSocket: reads text messages into its handler and writes what senders queue,
 // one write in flight, behind a bounded queue (a client that reads too slowly is dropped).
+// Senders on other threads put messages into an inbox that the strand drains; a drain is posted
+// only when the inbox was empty, so a busy feed costs one post per batch, not per message.
 class websocket_session : public session_base,
                           public websocket_channel,
                           public std::enable_shared_from_this<websocket_session> {
@@ -47,10 +51,18 @@ class websocket_session : public session_base,
   struct outgoing {
     std::shared_ptr<const std::string> payload;
     bool droppable = false;
+    // A discard_unsent() in the inbox, in order among the messages; carries no payload.
+    bool discard = false;
+    // What the queue counts for this entry: one message, or all the lines joined into it.
+    std::size_t counted_messages = 1;
+    std::size_t counted_bytes = 0;
   };
 
   send_result queue_for_sending(outgoing message);
+  void put_in_inbox(outgoing item);
+  void drain_inbox();
   void enqueue(outgoing message);
+  void join_queued_lines();
   void drop_unsent();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -60,7 +72,7 @@ class websocket_session : public session_base,
   void on_close(boost::beast::error_code ec);
   void finish(boost::beast::error_code ec);
   void drop_queue();
-  void release(std::size_t bytes) noexcept;
+  void release(const outgoing& message) noexcept;
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   const boost::asio::any_io_executor executor_;  // the connection's strand
@@ -69,6 +81,10 @@ class websocket_session : public session_base,
   const std::string route_name_;
   std::shared_ptr<websocket_handler> handler_;
   std::deque<outgoing> queue_;  // front is in flight while writing_
+  std::mutex inbox_mutex_;
+  std::vector<outgoing> inbox_;  // guarded by inbox_mutex_
+  bool drain_posted_ = false;    // guarded by inbox_mutex_
+  bool joins_lines_ = false;
   // Counted at send_text() time on the caller's thread, so the cap holds before the strand runs.
   std::atomic<std::size_t> queued_messages_{0};
   std::atomic<std::size_t> queued_bytes_{0};

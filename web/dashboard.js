@@ -180,7 +180,10 @@ function connect() {
     state.retryDelay = 1000;
     setConnection('live', 'live');
   };
-  socket.onmessage = (message) => onEvent(JSON.parse(message.data));
+  // A message holds one event per line: several when they came faster than the socket took them.
+  socket.onmessage = (message) => {
+    for (const line of message.data.split("\n")) onEvent(JSON.parse(line));
+  };
   socket.onclose = async (close) => {
     // A refused upgrade looks like any failed connection; ask the HTTP API whether the token
     // is the reason, since retrying with a wrong token would never end.

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <deque>
 
 namespace salon::testing {
 
@@ -18,6 +19,7 @@ struct ops_client::impl {
   websocket::stream<beast::tcp_stream> ws{io};
   beast::flat_buffer buffer;
   std::string refusal_body;
+  std::deque<std::string> waiting;  // events of a message not returned yet
   std::uint16_t close_code = 0;
   std::string close_reason;
 
@@ -65,6 +67,11 @@ const std::string& ops_client::refusal_body() const {
 }
 
 std::optional<std::string> ops_client::read(std::chrono::milliseconds limit) {
+  if (!impl_->waiting.empty()) {
+    auto event = std::move(impl_->waiting.front());
+    impl_->waiting.pop_front();
+    return event;
+  }
   impl_->buffer.clear();
   beast::get_lowest_layer(impl_->ws).expires_after(limit);
   auto ec = impl_->await([&](auto handler) { impl_->ws.async_read(impl_->buffer, handler); });
@@ -75,7 +82,17 @@ std::optional<std::string> ops_client::read(std::chrono::milliseconds limit) {
     }
     return std::nullopt;
   }
-  return beast::buffers_to_string(impl_->buffer.data());
+  // One event per line: a dashboard that fell behind gets several in one message.
+  const auto message = beast::buffers_to_string(impl_->buffer.data());
+  std::size_t start = 0;
+  for (auto end = message.find('\n'); end != std::string::npos; end = message.find('\n', start)) {
+    impl_->waiting.push_back(message.substr(start, end - start));
+    start = end + 1;
+  }
+  impl_->waiting.push_back(message.substr(start));
+  auto event = std::move(impl_->waiting.front());
+  impl_->waiting.pop_front();
+  return event;
 }
 
 std::uint16_t ops_client::close_code() const {

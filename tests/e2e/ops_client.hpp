@@ -33,8 +33,8 @@ class ops_client {
   }
   const std::string& refusal_body() const;
 
-  // The next text message; nullopt when the connection ended or `limit` passed (after which
-  // the connection is unusable).
+  // The next event (a message holds one per line); nullopt when the connection ended or `limit`
+  // passed (after which the connection is unusable).
   std::optional<std::string> read(std::chrono::milliseconds limit = std::chrono::seconds(10));
 
   // How the server closed the connection (code 0 until it did).
