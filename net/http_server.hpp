@@ -14,7 +14,8 @@ namespace salon::net {
 
 struct websocket_limits {
   std::size_t max_message_bytes = 64 * 1024;  // a bigger message closes with 1009
-  std::size_t max_queued_messages = 256;      // per session; past it the session closes (1008)
+  std::size_t max_queued_messages = 256;      // per session; past it the session closes (1008);
+                                              // not for handlers that join queued lines
   std::size_t max_queued_bytes = 1024 * 1024;
   std::chrono::milliseconds handshake_timeout{30'000};  // also bounds the close handshake
   std::chrono::milliseconds idle_timeout{300'000};      // a ping goes out at half of it
