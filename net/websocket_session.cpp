@@ -186,19 +186,20 @@ void websocket_session::put_in_inbox(outgoing item) {
 }
 
 void websocket_session::drain_inbox() {
-  std::vector<outgoing> arrived;
+  // The two vectors trade places and keep their capacity: a busy feed allocates nothing here.
   {
     std::lock_guard lock{inbox_mutex_};
-    arrived.swap(inbox_);
+    draining_.swap(inbox_);
     drain_posted_ = false;
   }
-  for (auto& item : arrived) {
+  for (auto& item : draining_) {
     if (item.discard) {
       drop_unsent();
     } else {
       enqueue(std::move(item));
     }
   }
+  draining_.clear();
 }
 
 void websocket_session::close(std::uint16_t code, std::string reason) {
@@ -260,7 +261,10 @@ void websocket_session::join_queued_lines() {
   }
   if (count < 2) return;
   outgoing joined;
-  auto text = std::make_shared<std::string>();
+  // The buffer of the last joined write is used again once that write let go of it.
+  if (!join_buffer_ || join_buffer_.use_count() > 1) join_buffer_ = std::make_shared<std::string>();
+  auto text = join_buffer_;
+  text->clear();
   text->reserve(bytes);
   joined.counted_messages = 0;
   for (std::size_t i = 0; i < count; ++i) {

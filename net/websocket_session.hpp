@@ -82,8 +82,10 @@ class websocket_session : public session_base,
   std::shared_ptr<websocket_handler> handler_;
   std::deque<outgoing> queue_;  // front is in flight while writing_
   std::mutex inbox_mutex_;
-  std::vector<outgoing> inbox_;  // guarded by inbox_mutex_
-  bool drain_posted_ = false;    // guarded by inbox_mutex_
+  std::vector<outgoing> inbox_;     // guarded by inbox_mutex_
+  bool drain_posted_ = false;       // guarded by inbox_mutex_
+  std::vector<outgoing> draining_;  // the strand's: what the last drain took from the inbox
+  std::shared_ptr<std::string> join_buffer_;
   bool joins_lines_ = false;
   // Counted at send_text() time on the caller's thread, so the cap holds before the strand runs.
   std::atomic<std::size_t> queued_messages_{0};
