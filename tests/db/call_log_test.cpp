@@ -54,6 +54,19 @@ class call_log_test : public testing::migrated_database_test {
     return u;
   }
 
+  // An appointment made on this call.
+  appointment blowout_tomorrow(appointment_status status) const {
+    appointment a;
+    a.shop_id = shop_id_;
+    a.call_sid = sid;
+    a.service_name = "Blowout";
+    a.resource = "Leilani Kahale";
+    a.starts_at = rang_at + 24h;
+    a.ends_at = rang_at + 24h + 45min;
+    a.status = status;
+    return a;
+  }
+
   call_record call() {
     const auto found = db_->load_call(sid);
     if (!found) throw std::runtime_error("the call was not stored");
@@ -167,14 +180,8 @@ TEST_F(call_log_test, a_completed_call_where_nobody_spoke_is_missed_until_settle
 
 TEST_F(call_log_test, a_booking_stays_booked) {
   db().record_call_started(started());
-  appointment a;
-  a.shop_id = shop_id();
-  a.call_sid = sid;
-  a.service_name = "Blowout";
-  a.resource = "Leilani Kahale";
-  a.starts_at = rang_at + 24h;
-  a.ends_at = rang_at + 24h + 45min;
-  ASSERT_EQ(db().insert_appointment(a).result, booking_result::booked);
+  ASSERT_EQ(db().insert_appointment(blowout_tomorrow(appointment_status::booked)).result,
+            booking_result::booked);
   db().settle_call(settled(call_outcome::inquiry));
   db().apply_status_callback(status(call_status::completed, 2, 95));
   EXPECT_EQ(call().outcome, call_outcome::booked);
@@ -184,15 +191,8 @@ TEST_F(call_log_test, a_call_that_never_settled_but_left_a_booking_request_is_no
   // The database was away when the caller booked (a pending request to call back), and the
   // server was killed before the call settled: Twilio's `completed` is all that follows.
   db().record_call_started(started());
-  appointment request;
-  request.shop_id = shop_id();
-  request.call_sid = sid;
-  request.service_name = "Blowout";
-  request.resource = "Leilani Kahale";
-  request.starts_at = rang_at + 24h;
-  request.ends_at = rang_at + 24h + 45min;
-  request.status = appointment_status::pending;
-  ASSERT_EQ(db().insert_appointment(request).result, booking_result::booked);
+  ASSERT_EQ(db().insert_appointment(blowout_tomorrow(appointment_status::pending)).result,
+            booking_result::booked);
   db().apply_status_callback(status(call_status::completed, 2, 95));
   EXPECT_EQ(call().outcome, call_outcome::inquiry);
 }
