@@ -359,6 +359,16 @@ TEST(resilience, calls_go_on_while_the_database_is_away_and_nothing_is_lost_or_d
   EXPECT_EQ(database.query_value("select status from appointments where call_sid = '" +
                                  during.call_sid + "'"),
             "pending");
+
+  // The outage is told once, with its end, not once per job that failed in it.
+  const auto log = server.log();
+  std::size_t told = 0;
+  const std::string pool_line = "] database unavailable:";  // the database pool's own
+  for (auto at = log.find(pool_line); at != std::string::npos; at = log.find(pool_line, at + 1))
+    ++told;
+  EXPECT_GE(told, 1u) << log;
+  EXPECT_LE(told, 2u) << log;
+  EXPECT_NE(log.find("database reachable again"), std::string::npos) << log;
 }
 
 }  // namespace
