@@ -24,14 +24,28 @@ begin
 end
 $$;
 
--- Replaces the rows of every (shop, day) that has several with one row of their sums, and
--- returns how many rows it removed. Safe beside writers (they only insert; a row committed after
--- this statement's snapshot is left for the next fold) and beside itself on other nodes (one
--- runs at a time, the others return 0). A shop being recounted is skipped: the recount holds its
+-- The highest tally row id the last fold had seen. Only a (shop, day) with a row above it can
+-- have more than one row, so a fold reads the rows appended since, not a year of every shop's
+-- tallies (365,000 rows on 1,000 shops: 0.2-0.4 s a fold when it read them all).
+create table call_daily_stats_fold_mark (
+  only_row boolean primary key default true check (only_row),
+  last_id bigint not null default 0
+);
+-- Rows stored before this migration were updated in place, one per (shop, day): nothing to fold.
+insert into call_daily_stats_fold_mark (last_id) select coalesce(max(id), 0) from call_daily_stats;
+-- Like every table in public (0006): closed to Supabase's Data API roles.
+alter table call_daily_stats_fold_mark enable row level security;
+
+-- Replaces the rows of every (shop, day) that got a row since the last fold and has several with
+-- one row of their sums, and returns how many rows it removed. Safe beside writers: they only
+-- insert, and a row this statement cannot see yet is left alone (its (shop, day) is folded with
+-- the next row it gets; readers add up all rows anyway). Safe beside itself on other nodes: one
+-- runs at a time, the others return 0. A shop being recounted is skipped: the recount holds its
 -- lock exclusively, and waiting for it could deadlock on the rows both delete.
 create function salon_fold_daily_stats() returns bigint
 language plpgsql as $$
 declare
+  mark bigint;
   shop uuid;
   days date[];
   removed bigint := 0;
@@ -40,12 +54,14 @@ begin
   if not pg_try_advisory_xact_lock(hashtext('call_daily_stats_fold'), 0) then
     return 0;
   end if;
+  select m.last_id into mark from call_daily_stats_fold_mark m;
   for shop, days in
-    select s.shop_id, array_agg(s.day)
-    from (select t.shop_id, t.day from call_daily_stats t
-          group by t.shop_id, t.day having count(*) > 1) s
-    group by s.shop_id
-    order by s.shop_id
+    select fresh.shop_id, array_agg(fresh.day)
+    from (select distinct t.shop_id, t.day from call_daily_stats t where t.id > mark) fresh
+    where (select count(*) from call_daily_stats a
+           where a.shop_id = fresh.shop_id and a.day = fresh.day) > 1
+    group by fresh.shop_id
+    order by fresh.shop_id
   loop
     continue when not pg_try_advisory_xact_lock_shared(hashtext('call_daily_stats'),
                                                         hashtext(shop::text));
@@ -71,6 +87,9 @@ begin
     select count(*) into gone from removed_rows;
     removed := removed + gone;
   end loop;
+  -- Past the rows this fold wrote itself, which are one per (shop, day) already.
+  update call_daily_stats_fold_mark
+  set last_id = coalesce((select max(t.id) from call_daily_stats t), last_id);
   return removed;
 end
 $$;

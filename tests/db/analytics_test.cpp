@@ -444,6 +444,14 @@ TEST_F(analytics_test, a_fold_leaves_one_row_per_shop_and_day_with_the_same_sums
   EXPECT_EQ(kpis(shop, 3)["total_calls"].as<int>(), 6);
   EXPECT_EQ(kpis(shop, 1)["revenue_recovered_cents"].as<int>(), 4000);
   EXPECT_EQ(value("select salon_fold_daily_stats()"), 0) << "nothing left to fold";
+
+  // The next fold reads what was appended since: one more call joins its day's row.
+  add_call(shop, local(honolulu, 0, "11:00"), "inquiry", "30");
+  EXPECT_EQ(value("select salon_fold_daily_stats()"), 2);
+  EXPECT_EQ(value(rows), value(groups));
+  EXPECT_EQ(kpis(shop, 1)["total_calls"].as<int>(), 3);
+  EXPECT_EQ(value("select last_id from call_daily_stats_fold_mark"),
+            value("select max(id) from call_daily_stats"));
 }
 
 TEST_F(analytics_test, folding_beside_writers_counts_every_call_once) {
