@@ -265,8 +265,9 @@ void flush(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) {
 
 void replay(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) {
   auto& state = self->state;
-  auto lines = state.disk->read_all();
+  auto lines = state.disk->read_first(replay_batch);
   if (lines.empty()) {
+    state.disk->clear();  // what is left is replayed records and torn lines
     state.spooling = false;
     state.replaying = false;
     set_depth(self, stats);
@@ -274,7 +275,7 @@ void replay(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) 
     flush(self, pool, stats);
     return;
   }
-  std::size_t count = std::min(lines.size(), replay_batch);
+  const std::size_t count = lines.size();
   std::vector<durable_write> batch;
   for (std::size_t i = 0; i < count; ++i) {
     if (auto write = decode(lines[i])) {

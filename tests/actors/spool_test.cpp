@@ -111,5 +111,59 @@ TEST(spool, remove_first_keeps_what_came_after) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(spool, what_was_removed_stays_removed_after_a_restart) {
+  auto dir = fresh_directory();
+  {
+    spool s(dir);
+    s.append(std::vector<std::string>{"1", "2", "3", "4", "5", "6"});
+    s.remove_first(2);
+    EXPECT_EQ(s.read_first(2), (std::vector<std::string>{"3", "4"}));
+  }
+  spool s(dir);
+  EXPECT_EQ(s.depth(), 4u);
+  EXPECT_EQ(s.read_first(1), (std::vector<std::string>{"3"}));
+  EXPECT_EQ(s.read_first(10), (std::vector<std::string>{"3", "4", "5", "6"}));
+  s.remove_first(4);
+  EXPECT_EQ(s.depth(), 0u);
+  EXPECT_EQ(std::filesystem::file_size(dir / "call-log.spool"), 0u) << "emptied, not just skipped";
+  std::filesystem::remove_all(dir);
+}
+
+TEST(spool, a_record_appended_after_a_torn_line_is_kept) {
+  auto dir = fresh_directory();
+  {
+    spool s(dir);
+    s.append("before the crash");
+  }
+  {
+    std::ofstream out(dir / "call-log.spool", std::ios::app | std::ios::binary);
+    out << "40 deadbeef {\"half\":";
+  }
+  {
+    spool s(dir);
+    s.append("after the restart");
+  }
+  spool s(dir);
+  EXPECT_EQ(s.read_all(), (std::vector<std::string>{"before the crash", "after the restart"}));
+  EXPECT_EQ(s.depth(), 2u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(spool, a_spool_mostly_replayed_is_rewritten_with_what_is_left) {
+  auto dir = fresh_directory();
+  const std::string big(512 * 1024, 'r');
+  spool s(dir);
+  for (int i = 0; i < 40; ++i) s.append(std::to_string(i) + big);  // 20 MiB
+  s.remove_first(35);
+  EXPECT_EQ(s.depth(), 5u);
+  EXPECT_LT(std::filesystem::file_size(dir / "call-log.spool"), 6u * big.size());
+  EXPECT_FALSE(std::filesystem::exists(dir / "call-log.spool.head"));
+  spool reopened(dir);
+  const auto held = reopened.read_all();
+  ASSERT_EQ(held.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(held[i], std::to_string(35 + i) + big);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace salon::actors
