@@ -581,6 +581,40 @@ TEST(analytics_migration, counts_calls_stored_before_it) {
       5);
 }
 
+TEST(analytics_migration, keeps_tallies_stored_before_0012_and_folds_only_what_comes_after) {
+  const auto server = testing::test_server_url();
+  ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
+  testing::scratch_database database(*server);
+  std::vector<migration> before;
+  for (const auto& m : embedded_migrations())
+    if (m.version < 12) before.push_back(m);
+  apply_migrations(database.url(), before);
+  database.query(
+      "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
+      "insert into calls (call_sid, shop_id, started_at, outcome) "
+      "select 'CAOLD' || i, (select id from profiles), timestamptz '2026-01-10 12:00+00' + i * "
+      "interval '1 day', 'booked' "
+      "from generate_series(1, 3) as i");
+  const auto old_rows = database.query("select count(*) from call_daily_stats")[0][0].as<int>();
+  apply_migrations(database.url());
+  EXPECT_EQ(database
+                .query("select last_id = (select max(id) from call_daily_stats) from "
+                       "call_daily_stats_fold_mark")[0][0]
+                .as<bool>(),
+            true)
+      << "the rows updated in place before 0012 need no fold";
+  EXPECT_EQ(database.query("select salon_fold_daily_stats()")[0][0].as<int>(), 0);
+
+  database.query(
+      "insert into calls (call_sid, shop_id, started_at, outcome) "
+      "values ('CANEW1', (select id from profiles), timestamptz '2026-01-11 15:00+00', 'inquiry'), "
+      "('CANEW2', (select id from profiles), timestamptz '2026-01-11 15:00+00', 'inquiry')");
+  EXPECT_EQ(database.query("select count(*) from call_daily_stats")[0][0].as<int>(), old_rows + 2);
+  EXPECT_EQ(database.query("select salon_fold_daily_stats()")[0][0].as<int>(), 3);
+  EXPECT_EQ(database.query("select count(*) from call_daily_stats")[0][0].as<int>(), old_rows);
+  EXPECT_EQ(database.query("select sum(calls) from call_daily_stats")[0][0].as<int>(), 5);
+}
+
 TEST(analytics_migration, gives_tallies_stored_before_0009_their_last_calls) {
   const auto server = testing::test_server_url();
   ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
