@@ -16,6 +16,16 @@ std::filesystem::path fresh_directory() {
   return dir;
 }
 
+// A spool holding `record` and then part of a line, as a crash in the middle of a write leaves.
+void spool_with_a_torn_line(const std::filesystem::path& dir, const std::string& record) {
+  {
+    spool s(dir);
+    s.append(record);
+  }
+  std::ofstream out(dir / "call-log.spool", std::ios::app | std::ios::binary);
+  out << "40 deadbeef {\"half\":";
+}
+
 TEST(spool, keeps_records_in_order_across_reopen) {
   auto dir = fresh_directory();
   {
@@ -50,15 +60,7 @@ TEST(spool, clear_forgets_everything) {
 
 TEST(spool, a_torn_last_line_is_dropped_and_the_rest_kept) {
   auto dir = fresh_directory();
-  {
-    spool s(dir);
-    s.append("complete record");
-  }
-  {
-    // A crash in the middle of a write leaves part of a line.
-    std::ofstream out(dir / "call-log.spool", std::ios::app | std::ios::binary);
-    out << "40 deadbeef {\"half\":";
-  }
+  spool_with_a_torn_line(dir, "complete record");
   spool s(dir);
   auto records = s.read_all();
   ASSERT_EQ(records.size(), 1u);
@@ -131,14 +133,7 @@ TEST(spool, what_was_removed_stays_removed_after_a_restart) {
 
 TEST(spool, a_record_appended_after_a_torn_line_is_kept) {
   auto dir = fresh_directory();
-  {
-    spool s(dir);
-    s.append("before the crash");
-  }
-  {
-    std::ofstream out(dir / "call-log.spool", std::ios::app | std::ios::binary);
-    out << "40 deadbeef {\"half\":";
-  }
+  spool_with_a_torn_line(dir, "before the crash");
   {
     spool s(dir);
     s.append("after the restart");

@@ -559,15 +559,19 @@ TEST_F(analytics_test, a_role_under_row_level_security_keeps_the_tallies_but_rea
   EXPECT_EQ(k["calls_inquiry"].as<int>(), 0);
 }
 
+// Applies the migrations older than `version`, as a database migrated before it was.
+void migrate_before(const std::string& url, int version) {
+  std::vector<migration> before;
+  for (const auto& m : embedded_migrations())
+    if (m.version < version) before.push_back(m);
+  apply_migrations(url, before);
+}
+
 TEST(analytics_migration, counts_calls_stored_before_it) {
   const auto server = testing::test_server_url();
   ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
   testing::scratch_database database(*server);
-  const auto all = embedded_migrations();
-  std::vector<migration> before;
-  for (const auto& m : all)
-    if (m.version < 7) before.push_back(m);
-  apply_migrations(database.url(), before);
+  migrate_before(database.url(), 7);
   database.query(
       "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
       "insert into calls (call_sid, shop_id, started_at, outcome) "
@@ -585,10 +589,7 @@ TEST(analytics_migration, keeps_tallies_stored_before_0012_and_folds_only_what_c
   const auto server = testing::test_server_url();
   ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
   testing::scratch_database database(*server);
-  std::vector<migration> before;
-  for (const auto& m : embedded_migrations())
-    if (m.version < 12) before.push_back(m);
-  apply_migrations(database.url(), before);
+  migrate_before(database.url(), 12);
   database.query(
       "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
       "insert into calls (call_sid, shop_id, started_at, outcome) "
@@ -619,10 +620,7 @@ TEST(analytics_migration, gives_tallies_stored_before_0009_their_last_calls) {
   const auto server = testing::test_server_url();
   ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
   testing::scratch_database database(*server);
-  std::vector<migration> before;
-  for (const auto& m : embedded_migrations())
-    if (m.version < 9) before.push_back(m);
-  apply_migrations(database.url(), before);
+  migrate_before(database.url(), 9);
   database.query(
       "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
       "insert into calls (call_sid, shop_id, started_at, outcome) "
