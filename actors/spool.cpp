@@ -29,6 +29,12 @@ std::string frame(std::string_view record) {
   return line;
 }
 
+std::string frames(const std::vector<std::string>& records) {
+  std::string data;
+  for (const auto& record : records) data += frame(record);
+  return data;
+}
+
 void write_all(int fd, const std::string& data) {
   std::size_t written = 0;
   while (written < data.size()) {
@@ -40,6 +46,23 @@ void write_all(int fd, const std::string& data) {
     written += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) throw std::system_error(errno, std::generic_category(), "spool fsync");
+}
+
+// Writes `data` (fsynced) to a new file that then replaces `path`, so a crash leaves either the
+// old file or the new one.
+void replace_file(const std::filesystem::path& path, const std::string& data) {
+  std::filesystem::path next = path;
+  next += ".next";
+  int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + next.string());
+  try {
+    write_all(fd, data);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  std::filesystem::rename(next, path);
 }
 
 }  // namespace
@@ -75,9 +98,7 @@ void spool::append(std::string_view record) {
 }
 
 void spool::append(const std::vector<std::string>& records) {
-  std::string data;
-  for (const auto& record : records) data += frame(record);
-  write_all(fd_, data);
+  write_all(fd_, frames(records));
   depth_ += records.size();
 }
 
@@ -139,20 +160,8 @@ void spool::remove_first(std::size_t count) {
   if (head_ > compact_after && head_ * 2 > std::filesystem::file_size(path_)) compact();
 }
 
-// The head is written to a new file that replaces the old one, so a crash leaves either.
 void spool::save_head(std::uint64_t head) {
-  std::filesystem::path next = head_path_;
-  next += ".next";
-  int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + next.string());
-  try {
-    write_all(fd, std::to_string(head) + "\n");
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
-  std::filesystem::rename(next, head_path_);
+  replace_file(head_path_, std::to_string(head) + "\n");
   head_ = head;
 }
 
@@ -160,23 +169,10 @@ void spool::save_head(std::uint64_t head) {
 void spool::compact() {
   std::vector<std::string> held;
   scan(head_, 0, &held);
-  std::filesystem::path next = path_;
-  next += ".next";
-  int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + next.string());
-  std::string data;
-  for (const auto& record : held) data += frame(record);
-  try {
-    write_all(fd, data);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
   // The head goes first: a crash between the two steps replays the old file from its start
   // again (every write is idempotent), where the other order could skip records of the new one.
   std::filesystem::remove(head_path_);
-  std::filesystem::rename(next, path_);
+  replace_file(path_, frames(held));
   ::close(fd_);
   fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "reopen " + path_.string());
