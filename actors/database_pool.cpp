@@ -28,13 +28,15 @@ class outage_report {
   void failed(const std::string& why) {
     const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock{mutex_};
-    ++failed_;
     if (!down_.load(std::memory_order_relaxed)) {
       down_ = true;
       started_ = last_line_ = now;
       failed_ = 1;
       spdlog::warn("database unavailable: {}", why);
-    } else if (now - last_line_ >= summary_every) {
+      return;
+    }
+    ++failed_;
+    if (now - last_line_ >= summary_every) {
       last_line_ = now;
       spdlog::warn("database still unavailable after {} s, {} jobs failed: {}",
                    std::chrono::duration_cast<std::chrono::seconds>(now - started_).count(),
