@@ -5,4 +5,4 @@
 add_executable(load_generator ${CMAKE_CURRENT_LIST_DIR}/load_generator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dashboard_fleet.cpp)
 target_link_libraries(load_generator PRIVATE salon_net salon_options Boost::headers fmt::fmt
-  PkgConfig::PQXX Threads::Threads)
+  PkgConfig::PQXX Threads::Threads salon_allocator)

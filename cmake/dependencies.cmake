@@ -11,6 +11,18 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 
+# jemalloc replaces glibc's malloc in the server and the load generator: a call allocates and
+# frees many small strings on several threads, where glibc's malloc took about 18% of the
+# server's CPU (docs/benchmarks.md, fourth round). AddressSanitizer brings its own allocator, so
+# the sanitizer build keeps glibc's.
+if(NOT SALON_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  add_library(salon_allocator INTERFACE)
+  target_link_libraries(salon_allocator INTERFACE PkgConfig::JEMALLOC)
+else()
+  add_library(salon_allocator INTERFACE)
+endif()
+
 # Debian ships CAF 0.17 without a CMake package: import caf_core by hand.
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)
 find_library(CAF_CORE_LIBRARY caf_core REQUIRED)
