@@ -113,16 +113,16 @@ void publish_turn(call_actor* self, const std::string& receptionist_said) {
 
 void handle_result(call_actor* self, const action_result& result);
 
-// Speaks the reply sentence by sentence (the caller hears the first while the rest streams),
-// then carries out its actions.
+// Speaks the reply, then carries out its actions. The engine has every sentence of a reply at
+// once, so the reply goes out as one token that closes the turn: nothing is spoken later than
+// sentence by sentence would, and a turn costs one frame instead of one per sentence (a write
+// on the server and a read at Twilio each).
 void answer(call_actor* self, const reply& r) {
   auto& state = self->state;
-  for (std::size_t i = 0; i < r.sentences.size(); ++i) {
-    bool last = i + 1 == r.sentences.size();
-    state.line->say(last ? r.sentences[i] : r.sentences[i] + " ", last);
-  }
-  note(self, "receptionist", r.text());
-  publish_turn(self, r.text());
+  auto text = r.text();
+  if (!r.sentences.empty()) state.line->say(text, true);
+  note(self, "receptionist", text);
+  publish_turn(self, text);
   for (const auto& action : r.actions) {
     std::visit(
         [&](const auto& a) {

@@ -28,18 +28,19 @@ void shop_changed(const caf::actor& shop_directory, const std::string& payload) 
   caf::anon_send(shop_directory, reload_atom::value, location->get<int>());
 }
 
-void peer_event(const caf::actor& broadcaster, const std::string& node_id,
-                std::string_view payload) {
-  const auto space = payload.find(' ');
-  if (space == std::string_view::npos) return;
-  if (payload.substr(0, space) == node_id) return;  // our own, already published here
-  auto event = decode_ops_event(payload.substr(space + 1));
-  if (!event) {
-    spdlog::warn("cluster: ignored an ops event this node cannot read ({} bytes)", payload.size());
-    return;
+void peer_events(const caf::actor& broadcaster, const std::string& node_id,
+                 std::string_view payload) {
+  auto packet = unpack_ops_events(payload);
+  if (!packet || packet->node_id == node_id) return;  // our own, already published here
+  for (auto text : packet->events) {
+    auto event = decode_ops_event(text);
+    if (!event) {
+      spdlog::warn("cluster: ignored an ops event this node cannot read ({} bytes)", text.size());
+      continue;
+    }
+    event->from_peer = true;
+    caf::anon_send(broadcaster, ops_publish_atom::value, std::move(*event));
   }
-  event->from_peer = true;
-  caf::anon_send(broadcaster, ops_publish_atom::value, std::move(*event));
 }
 
 }  // namespace
@@ -53,7 +54,7 @@ std::unique_ptr<db::notification_listener> listen_to_cluster(const std::string& 
     if (channel == shop_channel) {
       shop_changed(shop_directory, payload);
     } else {
-      peer_event(broadcaster, node_id, payload);
+      peer_events(broadcaster, node_id, payload);
     }
   };
   handlers.on_listening = [shop_directory] {

@@ -35,12 +35,12 @@ void flush(publisher_actor* self, const caf::actor& pool) {
   auto& state = self->state;
   if (state.sending || state.waiting.empty()) return;
   const auto take = std::min(state.waiting.size(), batch_size);
-  std::vector<std::string> batch(std::make_move_iterator(state.waiting.begin()),
-                                 std::make_move_iterator(state.waiting.begin() + take));
+  auto payloads =
+      pack_ops_events(state.node_id, std::span<const std::string>(state.waiting.data(), take));
   state.waiting.erase(state.waiting.begin(), state.waiting.begin() + take);
   state.sending = true;
-  database_job job = [batch = std::move(batch)](db::connection& connection) {
-    connection.notify(ops_channel, batch);
+  database_job job = [payloads = std::move(payloads)](db::connection& connection) {
+    connection.notify(ops_channel, payloads);
     return caf::make_message(true);
   };
   self->request(pool, database_timeout, run_job_atom::value, std::move(job))
@@ -67,7 +67,7 @@ caf::behavior cluster_publisher(publisher_actor* self, caf::actor pool, std::str
                          state.dropped);
           return;
         }
-        state.waiting.push_back(state.node_id + ' ' + encode_ops_event(event));
+        state.waiting.push_back(encode_ops_event(event));
         if (state.waiting.size() >= batch_size) {
           flush(self, pool);
         } else if (!state.flush_scheduled) {

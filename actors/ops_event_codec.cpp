@@ -140,4 +140,34 @@ std::optional<ops_event> decode_ops_event(std::string_view text) {
   }
 }
 
+std::vector<std::string> pack_ops_events(std::string_view node_id,
+                                         std::span<const std::string> events) {
+  std::vector<std::string> payloads;
+  for (const auto& event : events) {
+    const bool fits =
+        !payloads.empty() && payloads.back().size() + 1 + event.size() <= notify_payload_limit;
+    if (fits) {
+      payloads.back() += '\n';
+    } else {
+      payloads.emplace_back(node_id).push_back(' ');
+    }
+    payloads.back() += event;
+  }
+  return payloads;
+}
+
+std::optional<ops_packet> unpack_ops_events(std::string_view payload) {
+  const auto space = payload.find(' ');
+  if (space == std::string_view::npos || space == 0) return std::nullopt;
+  ops_packet packet{payload.substr(0, space), {}};
+  auto rest = payload.substr(space + 1);
+  // Encoded events are JSON without raw newlines, so a newline always separates two of them.
+  for (auto end = rest.find('\n'); end != std::string_view::npos; end = rest.find('\n')) {
+    packet.events.push_back(rest.substr(0, end));
+    rest.remove_prefix(end + 1);
+  }
+  packet.events.push_back(rest);
+  return packet;
+}
+
 }  // namespace salon::actors

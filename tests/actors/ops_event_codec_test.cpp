@@ -100,5 +100,49 @@ TEST(ops_event_codec, what_is_not_an_event_decodes_to_nothing) {
           .has_value());
 }
 
+TEST(ops_event_codec, many_events_share_few_payloads_and_come_back_in_order) {
+  std::vector<std::string> events;
+  for (int i = 0; i < 500; ++i) {
+    events.push_back(encode_ops_event(
+        {1, "8f1c", "Curl & Co", at(i),
+         call_turn_event{"CA" + std::to_string(i), i, "price", 0, "neutral", "", ""}}));
+  }
+  const auto payloads = pack_ops_events("node-a", events);
+  ASSERT_LT(payloads.size(), 30u);
+  std::vector<int> turns;
+  for (const auto& payload : payloads) {
+    EXPECT_LE(payload.size(), notify_payload_limit);
+    auto packet = unpack_ops_events(payload);
+    ASSERT_TRUE(packet.has_value());
+    EXPECT_EQ(packet->node_id, "node-a");
+    for (auto text : packet->events) {
+      auto event = decode_ops_event(text);
+      ASSERT_TRUE(event.has_value()) << text;
+      turns.push_back(std::get<call_turn_event>(event->payload).turns);
+    }
+  }
+  ASSERT_EQ(turns.size(), 500u);
+  for (int i = 0; i < 500; ++i) EXPECT_EQ(turns[i], i);
+}
+
+TEST(ops_event_codec, an_event_too_long_to_share_a_payload_travels_alone) {
+  const std::vector<std::string> events{"a", std::string(notify_payload_limit - 3, 'x'), "b"};
+  const auto payloads = pack_ops_events("n", events);
+  ASSERT_EQ(payloads.size(), 3u);
+  EXPECT_EQ(payloads[0], "n a");
+  EXPECT_EQ(payloads[1].size(), notify_payload_limit - 1);
+  EXPECT_EQ(payloads[2], "n b");
+  EXPECT_TRUE(pack_ops_events("n", {}).empty());
+}
+
+TEST(ops_event_codec, a_payload_without_a_node_is_not_a_packet) {
+  EXPECT_FALSE(unpack_ops_events("").has_value());
+  EXPECT_FALSE(unpack_ops_events("no-space").has_value());
+  EXPECT_FALSE(unpack_ops_events(" {}").has_value());
+  auto packet = unpack_ops_events("n {\"x\":1}");
+  ASSERT_TRUE(packet.has_value());
+  EXPECT_EQ(packet->events, std::vector<std::string_view>{"{\"x\":1}"});
+}
+
 }  // namespace
 }  // namespace salon::actors
