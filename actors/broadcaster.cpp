@@ -23,12 +23,36 @@ using json = nlohmann::json;
 using shared_payload = std::shared_ptr<const std::string>;
 
 using ops_tick_atom = caf::atom_constant<caf::atom("ops_tick")>;
+using ops_flush_atom = caf::atom_constant<caf::atom("ops_flush")>;
 
 constexpr auto database_timeout = std::chrono::seconds(5);
+// A feed whose gathered events reach this many bytes goes out before its interval ends, so a
+// burst never holds much memory.
+constexpr std::size_t batch_bytes = 256 * 1024;
+
+// Subscribers with equal filters (the shop as given, lowercased, and the transcript flag) share
+// a feed: its events are serialized and gathered once for all of them.
+using feed_key = std::pair<std::optional<std::string>, bool>;
+
+feed_key key_of(const ops_filter& filter) {
+  std::optional<std::string> shop;
+  if (filter.shop) {
+    shop = *filter.shop;
+    for (auto& c : *shop) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return {std::move(shop), filter.transcript};
+}
+
+struct feed {
+  ops_filter filter;
+  std::string gathered;  // events since the last flush, one per line
+  std::size_t subscribers = 0;
+};
 
 struct subscriber_entry {
   std::shared_ptr<ops_subscriber> subscriber;
   ops_filter filter;
+  feed_key key;
 };
 
 // A call as the dashboard shows it while it lasts.
@@ -47,6 +71,8 @@ struct live_call_view {
 struct broadcaster_state {
   broadcaster_environment env;
   std::vector<subscriber_entry> subscribers;
+  std::map<feed_key, feed> feeds;
+  bool flush_scheduled = false;
   std::map<std::string, live_call_view> live;   // by call SID
   std::map<int, db::shop_today> today;          // by location id
   std::map<std::string, int> location_of_shop;  // uuid -> location id
@@ -232,9 +258,18 @@ json event_json(const ops_event& event, bool transcript) {
   return body;
 }
 
-shared_payload serialize(const json& body) {
-  return std::make_shared<const std::string>(
-      body.dump(-1, ' ', false, json::error_handler_t::replace));
+std::string serialize(const json& body) {
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+shared_payload serialize_shared(const json& body) {
+  return std::make_shared<const std::string>(serialize(body));
+}
+
+// One subscriber fewer on its feed; a feed nobody reads is dropped with what it gathered.
+void forget_feed_of(broadcaster_state& state, const subscriber_entry& entry) {
+  auto it = state.feeds.find(entry.key);
+  if (it != state.feeds.end() && --it->second.subscribers == 0) state.feeds.erase(it);
 }
 
 // Hands `payload_for(entry)` to every subscriber it is meant for; forgets those that fail.
@@ -247,9 +282,30 @@ void fan_out(broadcaster_actor* self, PayloadFor payload_for) {
         if (!payload) return false;
         if (entry.subscriber->deliver(std::move(payload))) return false;
         spdlog::info("ops subscriber dropped: gone or fell behind");
+        forget_feed_of(self->state, entry);
         return true;
       });
   subscribers.erase(failed, subscribers.end());
+}
+
+// Sends every feed's gathered events to its subscribers, one payload per feed.
+void flush(broadcaster_actor* self) {
+  auto& state = self->state;
+  std::map<const feed_key*, shared_payload> payloads;
+  bool any = false;
+  for (auto& [key, f] : state.feeds) {
+    if (f.gathered.empty()) continue;
+    payloads[&key] = std::make_shared<const std::string>(std::move(f.gathered));
+    f.gathered = {};
+    any = true;
+  }
+  if (!any) return;
+  fan_out(self, [&](const subscriber_entry& entry) -> shared_payload {
+    auto it = state.feeds.find(entry.key);
+    if (it == state.feeds.end()) return nullptr;
+    auto payload = payloads.find(&it->first);
+    return payload == payloads.end() ? nullptr : payload->second;
+  });
 }
 
 void publish(broadcaster_actor* self, ops_event& event) {
@@ -264,19 +320,25 @@ void publish(broadcaster_actor* self, ops_event& event) {
   track(state, event);
   if (state.env.peers && !event.from_peer)
     self->send(state.env.peers, ops_publish_atom::value, event);
-  if (state.subscribers.empty()) return;
-  shared_payload plain;
-  shared_payload with_transcript;
+  if (state.feeds.empty()) return;
+  std::string plain;
+  std::string with_transcript;
   bool is_turn = std::holds_alternative<call_turn_event>(event.payload);
-  fan_out(self, [&](const subscriber_entry& entry) -> shared_payload {
-    if (!passes(state, entry.filter, event.location_id, event.shop_id)) return nullptr;
-    if (is_turn && entry.filter.transcript) {
-      if (!with_transcript) with_transcript = serialize(event_json(event, true));
-      return with_transcript;
-    }
-    if (!plain) plain = serialize(event_json(event, false));
-    return plain;
-  });
+  bool gathered_enough = false;
+  for (auto& [key, f] : state.feeds) {
+    if (!passes(state, f.filter, event.location_id, event.shop_id)) continue;
+    auto& line = is_turn && f.filter.transcript ? with_transcript : plain;
+    if (line.empty()) line = serialize(event_json(event, is_turn && f.filter.transcript));
+    if (!f.gathered.empty()) f.gathered += '\n';
+    f.gathered += line;
+    gathered_enough = gathered_enough || f.gathered.size() >= batch_bytes;
+  }
+  if (gathered_enough) {
+    flush(self);
+  } else if (!state.flush_scheduled) {
+    state.flush_scheduled = true;
+    self->delayed_send(self, state.env.batch_interval, ops_flush_atom::value);
+  }
 }
 
 // The shop a subscriber's filter names (null for every shop) as snapshots and metrics show it.
@@ -301,13 +363,14 @@ shared_payload snapshot_for(const broadcaster_state& state, const ops_filter& fi
                {"live_calls", std::move(calls)},
                {"today", today_json(state, location)}};
   body["shop"] = filtered_shop_json(state, location);
-  return serialize(body);
+  return serialize_shared(body);
 }
 
 // One `metrics` event, serialized once per distinct filter.
 void send_metrics(broadcaster_actor* self) {
   auto& state = self->state;
   if (state.subscribers.empty()) return;
+  flush(self);  // the numbers follow the events they count
   auto at = iso_time(now_micro());
   std::map<std::optional<int>, shared_payload> by_location;
   fan_out(self, [&](const subscriber_entry& entry) -> shared_payload {
@@ -318,7 +381,7 @@ void send_metrics(broadcaster_actor* self) {
                    {"at", at},
                    {"metrics", today_json(state, location)},
                    {"shop", filtered_shop_json(state, location)}};
-      payload = serialize(body);
+      payload = serialize_shared(body);
     }
     return payload;
   });
@@ -368,18 +431,33 @@ caf::behavior broadcaster(broadcaster_actor* self, broadcaster_environment env) 
       [=](ops_publish_atom, ops_event& event) { publish(self, event); },
       [=](ops_subscribe_atom, std::shared_ptr<ops_subscriber>& subscriber, ops_filter& filter) {
         if (!subscriber) return;
+        // What was gathered so far is in the snapshot already: it goes to the others first.
+        flush(self);
         if (!subscriber->deliver(snapshot_for(self->state, filter))) return;
-        self->state.subscribers.push_back({std::move(subscriber), std::move(filter)});
+        auto key = key_of(filter);
+        auto& f = self->state.feeds[key];
+        if (f.subscribers++ == 0) f.filter = filter;
+        self->state.subscribers.push_back({std::move(subscriber), std::move(filter), key});
       },
       [=](ops_unsubscribe_atom, std::shared_ptr<ops_subscriber>& subscriber) {
-        auto& subscribers = self->state.subscribers;
-        subscribers.erase(std::remove_if(subscribers.begin(), subscribers.end(),
-                                         [&](const subscriber_entry& entry) {
-                                           return entry.subscriber == subscriber;
-                                         }),
-                          subscribers.end());
+        auto& state = self->state;
+        auto gone = std::remove_if(state.subscribers.begin(), state.subscribers.end(),
+                                   [&](const subscriber_entry& entry) {
+                                     if (entry.subscriber != subscriber) return false;
+                                     forget_feed_of(state, entry);
+                                     return true;
+                                   });
+        state.subscribers.erase(gone, state.subscribers.end());
       },
-      [=](ops_count_atom) { return self->state.subscribers.size(); },
+      // Delivers what was gathered first, so a caller that counts sees its events delivered.
+      [=](ops_count_atom) {
+        flush(self);
+        return self->state.subscribers.size();
+      },
+      [=](ops_flush_atom) {
+        self->state.flush_scheduled = false;
+        flush(self);
+      },
       [=](ops_tick_atom) {
         read_today(self, [self] { send_metrics(self); });
         self->delayed_send(self, self->state.env.metrics_interval, ops_tick_atom::value);

@@ -16,10 +16,15 @@ struct broadcaster_environment {
   std::chrono::milliseconds metrics_interval{5000};
   // Takes (ops_publish_atom, ops_event) for the other nodes of a cluster; null: a single node.
   caf::actor peers{};
+  // How long events gather before they go out together, one per line of one message.
+  std::chrono::milliseconds batch_interval{50};
 };
 
 // The live-operations feed behind WS /ops. Call and shop actors publish events; each event is
-// serialized once and the same payload handed to every subscriber whose filter it passes. A
+// serialized once per feed (subscribers with the same filter share one) and gathered for
+// `batch_interval`; then each feed's events go out as one payload, one event per line, the same
+// payload object to every subscriber of the feed. At a few thousand events a second, one
+// message per event to each of hundreds of dashboards cost the server more than the calls. A
 // subscriber whose deliver() fails (gone, or its bounded queue is full) is forgotten at once,
 // so a slow dashboard never holds memory or time of the calls. Keeps the live calls, so a new
 // subscriber first gets a snapshot (live calls and today's numbers), then the stream.

@@ -25,11 +25,11 @@ struct dashboard_target {
 // What one dashboard received.
 struct dashboard_tally {
   bool connected = false;
-  std::string ended;                    // why it stopped before stop(): close code, error
-  std::map<std::string, long> by_type;  // every message by its `type`
-  long own_events = 0;                  // call_* events of the load's calls
-  std::uint64_t own_checksum = 0;       // sum of event_hash over them: order-blind, exact
-  std::vector<double> lag_ms;           // arrival minus the event's `at`, sampled
+  std::string ended;  // why it stopped before stop(): close code, error
+  std::map<std::string, long, std::less<>> by_type;  // every event by its `type`
+  long own_events = 0;                               // call_* events of the load's calls
+  std::uint64_t own_checksum = 0;  // sum of event_hash over them: order-blind, exact
+  std::vector<double> lag_ms;      // arrival minus the event's `at`, sampled
 };
 
 // The checksum term of one call event: (type, call SID, turns for call_turn, 0 otherwise). A

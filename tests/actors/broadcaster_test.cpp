@@ -23,6 +23,17 @@ namespace {
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
+std::vector<std::string> lines_of(const std::string& payload) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (auto end = payload.find('\n'); end != std::string::npos; end = payload.find('\n', start)) {
+    lines.push_back(payload.substr(start, end - start));
+    start = end + 1;
+  }
+  lines.push_back(payload.substr(start));
+  return lines;
+}
+
 // A dashboard that keeps what it is sent; refuses (as a full queue does) past `capacity`.
 class recording_subscriber final : public ops_subscriber {
  public:
@@ -41,9 +52,12 @@ class recording_subscriber final : public ops_subscriber {
     std::lock_guard lock(mutex_);
     return received_;
   }
+  // Every event received, in order: a payload carries one per line.
   std::vector<json> events() const {
     std::vector<json> out;
-    for (const auto& payload : received()) out.push_back(json::parse(*payload));
+    for (const auto& payload : received()) {
+      for (auto& line : lines_of(*payload)) out.push_back(json::parse(line));
+    }
     return out;
   }
   std::size_t attempts() const {
@@ -57,10 +71,12 @@ class recording_subscriber final : public ops_subscriber {
     std::optional<json> found;
     changed_.wait_for(lock, limit, [&] {
       for (const auto& payload : received_) {
-        auto event = json::parse(*payload);
-        if (wanted(event)) {
-          found = event;
-          return true;
+        for (auto& line : lines_of(*payload)) {
+          auto event = json::parse(line);
+          if (wanted(event)) {
+            found = event;
+            return true;
+          }
         }
       }
       return false;
@@ -122,7 +138,8 @@ class broadcaster_test : public ::testing::Test {
   void publish(ops_event event) {
     self->send(broadcaster, ops_publish_atom::value, std::move(event));
   }
-  // Everything sent before has been handled when this returns (one sender, in order).
+  // Everything sent before has been handled, and what was gathered delivered, when this returns
+  // (one sender, in order).
   std::size_t subscribers() {
     std::size_t count = 0;
     self->request(broadcaster, caf::infinite, ops_count_atom::value)
@@ -225,8 +242,62 @@ TEST_F(broadcaster_test, transcripts_go_only_to_subscribers_that_asked) {
   EXPECT_FALSE(p.contains("transcript"));
   EXPECT_EQ(t["transcript"]["caller"], "I'd like a haircut");
   EXPECT_EQ(t["transcript"]["receptionist"], "Sure, when?");
-  // The payload without text is still shared between the two for other events.
-  EXPECT_EQ(plain->received()[1].get(), with_text->received()[1].get());
+  EXPECT_EQ(p["call"]["sid"], "CA1");
+  EXPECT_EQ(plain->events().size(), 3u);  // snapshot, call_started, call_turn
+  EXPECT_EQ(with_text->events().size(), 3u);
+}
+
+TEST_F(broadcaster_test, events_gathered_in_an_interval_go_out_as_one_payload_in_order) {
+  auto a = std::make_shared<recording_subscriber>();
+  auto b = std::make_shared<recording_subscriber>();
+  auto shop_two = std::make_shared<recording_subscriber>();
+  subscribe(a);
+  subscribe(b);
+  subscribe(shop_two, {std::string("2"), false});
+  for (int i = 0; i < 50; ++i) publish(started(1 + i % 2, "CA" + std::to_string(i)));
+  subscribers();
+  ASSERT_EQ(a->received().size(), 2u) << "the snapshot, then one payload of 50 lines";
+  EXPECT_EQ(a->received()[1].get(), b->received()[1].get()) << "one payload per feed, shared";
+  auto events = a->events();
+  ASSERT_EQ(events.size(), 51u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(events[i + 1]["call"]["sid"], "CA" + std::to_string(i));
+  auto filtered = shop_two->events();
+  ASSERT_EQ(filtered.size(), 26u);
+  for (std::size_t i = 1; i < filtered.size(); ++i)
+    EXPECT_EQ(filtered[i]["shop"]["location_id"], 2);
+}
+
+TEST(broadcaster, gathered_events_go_out_when_the_interval_ends) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  runtime_stats stats;
+  broadcaster_environment env{nullptr, &stats, 1h};
+  env.batch_interval = 20ms;
+  auto broadcaster = spawn_broadcaster(system, env);
+  auto dashboard = std::make_shared<recording_subscriber>();
+  caf::anon_send(broadcaster, ops_subscribe_atom::value, std::shared_ptr<ops_subscriber>(dashboard),
+                 ops_filter{});
+  caf::anon_send(broadcaster, ops_publish_atom::value, started(1, "CA1"));
+  caf::anon_send(broadcaster, ops_publish_atom::value, ended(1, "CA1"));
+  auto last = dashboard->wait_for([](const json& e) { return e["type"] == "call_ended"; });
+  EXPECT_TRUE(last.has_value());
+  EXPECT_EQ(dashboard->received().size(), 2u) << "snapshot, then both events in one payload";
+  caf::anon_send_exit(broadcaster, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(broadcaster_test, a_new_subscriber_gets_no_event_its_snapshot_already_holds) {
+  auto early = std::make_shared<recording_subscriber>();
+  subscribe(early);
+  publish(started(1, "CA1"));  // gathered, not yet delivered
+  auto late = std::make_shared<recording_subscriber>();
+  subscribe(late);
+  publish(ended(1, "CA1"));
+  subscribers();
+  auto late_events = late->events();
+  ASSERT_EQ(late_events.size(), 2u);
+  EXPECT_EQ(late_events[0]["live_calls"].size(), 1u);
+  EXPECT_EQ(late_events[1]["type"], "call_ended");
+  EXPECT_EQ(early->events().size(), 3u);
 }
 
 TEST_F(broadcaster_test, a_subscriber_that_falls_behind_is_dropped_and_others_carry_on) {
@@ -234,7 +305,10 @@ TEST_F(broadcaster_test, a_subscriber_that_falls_behind_is_dropped_and_others_ca
   auto fast = std::make_shared<recording_subscriber>();
   subscribe(slow);
   subscribe(fast);
-  for (int i = 0; i < 10; ++i) publish(started(1, "CA" + std::to_string(i)));
+  for (int i = 0; i < 10; ++i) {
+    publish(started(1, "CA" + std::to_string(i)));
+    subscribers();  // each event its own payload
+  }
   EXPECT_EQ(subscribers(), 1u);
   EXPECT_EQ(slow->received().size(), 3u);
   EXPECT_EQ(slow->attempts(), 4u) << "no delivery is tried after the refusal";
