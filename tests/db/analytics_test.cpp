@@ -454,6 +454,56 @@ TEST_F(analytics_test, a_fold_leaves_one_row_per_shop_and_day_with_the_same_sums
             value("select max(id) from call_daily_stats"));
 }
 
+TEST_F(analytics_test, a_change_that_keeps_its_shop_and_day_appends_one_row) {
+  const auto shop = add_shop(1, honolulu);
+  const auto other = add_shop(2, honolulu);
+  add_call(shop, local(honolulu, 0, "10:00"), "null");
+  const std::string rows = "select count(*) from call_daily_stats";
+  const auto after_insert = value(rows);
+  tx().exec("update calls set outcome = 'inquiry', duration_seconds = 40 where call_sid = 'CA1'");
+  EXPECT_EQ(value(rows), after_insert + 1) << "the old and new shares as one row";
+  auto k = kpis(shop, 1);
+  EXPECT_EQ(k["total_calls"].as<int>(), 1);
+  EXPECT_EQ(k["calls_in_progress"].as<int>(), 0);
+  EXPECT_EQ(k["calls_inquiry"].as<int>(), 1);
+  // Moving to another shop takes the share out of one and into the other: two rows.
+  tx().exec("update calls set shop_id = '" + other + "' where call_sid = 'CA1'");
+  EXPECT_EQ(value(rows), after_insert + 3);
+  EXPECT_EQ(kpis(shop, 1)["total_calls"].as<int>(), 0);
+  EXPECT_EQ(kpis(other, 1)["calls_inquiry"].as<int>(), 1);
+  const auto before = tally_sums();
+  tx().exec("select salon_recount_daily_stats(id) from profiles");
+  EXPECT_EQ(tally_sums(), before);
+}
+
+TEST_F(analytics_test, a_tally_row_committed_after_a_fold_passed_its_id_is_folded_next) {
+  const auto shop = add_shop(1, honolulu);
+  add_call(shop, local(honolulu, 0, "09:00"), "inquiry", "30");
+  commit();
+  // A writer holds the first of two new tally rows open while another commits the second and a
+  // fold moves its mark past both.
+  pqxx::connection late_session(url());
+  pqxx::work late(late_session);
+  late.exec("insert into calls (call_sid, shop_id, started_at) values ('CALATE', '" + shop +
+            "', now())");
+  {
+    pqxx::connection other_session(url());
+    pqxx::work other(other_session);
+    other.exec("insert into calls (call_sid, shop_id, started_at) values ('CAEARLY', '" + shop +
+               "', now())");
+    other.commit();
+    connection folding(url());
+    EXPECT_EQ(folding.fold_daily_tallies(), 2);
+  }
+  late.commit();
+  const std::string rows = "select count(*) from call_daily_stats";
+  EXPECT_EQ(value(rows), 2);
+  connection folding(url());
+  EXPECT_EQ(folding.fold_daily_tallies(), 2) << "the late row and its day's row";
+  EXPECT_EQ(value(rows), 1);
+  EXPECT_EQ(kpis(shop, 1)["total_calls"].as<int>(), 3);
+}
+
 TEST_F(analytics_test, folding_beside_writers_counts_every_call_once) {
   const auto shop = add_shop(1, honolulu);
   commit();
