@@ -1,9 +1,12 @@
 #include "db/connection.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <random>
+#include <set>
 #include <string_view>
 #include <utility>
 
@@ -168,12 +171,18 @@ std::chrono::year_month_day date_from_text(const std::string& text) {
   return {std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
 }
 
-std::string transcript_json(const std::vector<transcript_turn>& transcript) {
+json transcript_value(const std::vector<transcript_turn>& transcript) {
   json array = json::array();
   for (const auto& turn : transcript)
     array.push_back(
         {{"at", timestamp_text(turn.at)}, {"speaker", turn.speaker}, {"text", turn.text}});
-  return dump(array);
+  return array;
+}
+
+// An optional as JSON: its value, or null.
+template <class T>
+json nullable(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
 }
 
 std::vector<transcript_turn> transcript_from_json(const pqxx::field& field) {
@@ -377,27 +386,82 @@ struct connection::impl {
     return slot_from(rows[0]);
   }
 
-  call_log_write write_entry(pqxx::transaction_base& tx, const call_started& call) {
-    exec(tx, statements::record_call_started, call.call_sid, optional_uuid(call.shop_id),
-         call.from_number, call.to_number, timestamp_text(call.started_at));
-    return {call_log_result::applied, {}};
+  // Writes `round`, positions in `entries` of writes of distinct calls, with one statement per
+  // kind, and sets their results. Rows go in call SID order, so two nodes writing the same calls
+  // lock them in the same order.
+  void write_round(pqxx::transaction_base& tx, std::span<const call_log_entry> entries,
+                   std::vector<std::size_t> round, std::vector<call_log_write>& results) {
+    std::sort(round.begin(), round.end(), [&](std::size_t a, std::size_t b) {
+      return sid_of(entries[a]) < sid_of(entries[b]);
+    });
+    json started = json::array(), settled = json::array(), statuses = json::array();
+    std::vector<std::size_t> status_positions;
+    for (auto position : round) {
+      std::visit(
+          [&](const auto& w) {
+            using T = std::decay_t<decltype(w)>;
+            if constexpr (std::is_same_v<T, call_started>) {
+              started.push_back(started_json(w));
+            } else if constexpr (std::is_same_v<T, call_settlement>) {
+              settled.push_back(settlement_json(w));
+            } else {
+              statuses.push_back(status_json(w));
+              status_positions.push_back(position);
+            }
+          },
+          entries[position]);
+      results[position] = {call_log_result::applied, {}};
+    }
+    if (!started.empty()) exec(tx, statements::record_calls_started, dump(started));
+    if (!settled.empty()) exec(tx, statements::settle_calls, dump(settled));
+    if (statuses.empty()) return;
+    std::set<std::string, std::less<>> applied;
+    for (const auto& row : exec(tx, statements::apply_status_callbacks, dump(statuses)))
+      applied.insert(row[0].as<std::string>());
+    for (auto position : status_positions) {
+      if (!applied.contains(sid_of(entries[position])))
+        results[position] = {call_log_result::ignored, {}};
+    }
   }
 
-  call_log_write write_entry(pqxx::transaction_base& tx, const call_settlement& s) {
+  static const std::string& sid_of(const call_log_entry& entry) {
+    return std::visit([](const auto& w) -> const std::string& { return w.call_sid; }, entry);
+  }
+
+  static json started_json(const call_started& call) {
+    return {{"call_sid", call.call_sid},
+            {"shop_id", nullable(optional_uuid(call.shop_id))},
+            {"from_number", call.from_number},
+            {"to_number", call.to_number},
+            {"started_at", timestamp_text(call.started_at)}};
+  }
+
+  static json settlement_json(const call_settlement& s) {
     std::optional<std::string> sentiment;
     if (s.sentiment) sentiment = std::string(to_string(*s.sentiment));
-    exec(tx, statements::settle_call, s.call_sid, optional_uuid(s.shop_id),
-         std::string(to_string(s.outcome)), s.primary_intent, json_array(s.intents),
-         s.sentiment_score, sentiment, s.turns, s.caller_spoke, transcript_json(s.transcript),
-         s.handoff_reason, timestamp_text(s.started_at), timestamp_text(s.ended_at));
-    return {call_log_result::applied, {}};
+    return {{"call_sid", s.call_sid},
+            {"shop_id", nullable(optional_uuid(s.shop_id))},
+            {"outcome", std::string(to_string(s.outcome))},
+            {"primary_intent", nullable(s.primary_intent)},
+            {"intents", s.intents},
+            {"sentiment_score", nullable(s.sentiment_score)},
+            {"sentiment_label", nullable(sentiment)},
+            {"turns", s.turns},
+            {"caller_spoke", s.caller_spoke},
+            {"transcript", transcript_value(s.transcript)},
+            {"handoff_reason", nullable(s.handoff_reason)},
+            {"started_at", timestamp_text(s.started_at)},
+            {"ended_at", timestamp_text(s.ended_at)}};
   }
 
-  call_log_write write_entry(pqxx::transaction_base& tx, const call_status_update& u) {
-    const auto rows = exec(tx, statements::apply_status_callback, u.call_sid,
-                           std::string(to_string(u.status)), u.sequence_number, u.duration_seconds,
-                           timestamp_text(u.at), u.from_number, u.to_number);
-    return {rows.empty() ? call_log_result::ignored : call_log_result::applied, {}};
+  static json status_json(const call_status_update& u) {
+    return {{"call_sid", u.call_sid},
+            {"status", std::string(to_string(u.status))},
+            {"sequence", nullable(u.sequence_number)},
+            {"duration", nullable(u.duration_seconds)},
+            {"at", timestamp_text(u.at)},
+            {"from_number", nullable(u.from_number)},
+            {"to_number", nullable(u.to_number)}};
   }
 };
 
@@ -671,44 +735,46 @@ std::int64_t connection::fold_daily_tallies() {
 
 std::vector<call_log_write> connection::write_call_log(std::span<const call_log_entry> entries) {
   return impl_->run([&](pqxx::connection& c) {
-    const auto write_batch = [&](bool entry_by_entry) {
-      std::vector<call_log_write> results;
-      results.reserve(entries.size());
+    // A call's writes go in order, its n-th write in the n-th round; a round holds each call once,
+    // which a statement over many rows needs.
+    std::vector<std::vector<std::size_t>> rounds;
+    std::map<std::string_view, std::size_t> writes_of;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      auto& n = writes_of[impl::sid_of(entries[i])];
+      if (rounds.size() <= n) rounds.emplace_back();
+      rounds[n++].push_back(i);
+    }
+    // A batch is written straight first, a few statements in all. Only a batch the database
+    // refused is written again entry by entry, each behind a savepoint (three round trips more,
+    // and past 64 in one transaction their subtransactions slow every other session's
+    // snapshots), so that the entry it refuses does not take the others with it.
+    try {
+      std::vector<call_log_write> results(entries.size());
       pqxx::work tx(c);
-      for (const auto& entry : entries) {
-        const auto write = [&] {
-          return std::visit([&](const auto& w) { return impl_->write_entry(tx, w); }, entry);
-        };
-        if (!entry_by_entry) {
-          results.push_back(write());
-          continue;
-        }
-        // Plain SQL savepoints: pqxx 6's subtransaction does not open its savepoint before a
-        // prepared statement.
-        tx.exec("savepoint call_log_entry");
-        try {
-          results.push_back(write());
-          tx.exec("release savepoint call_log_entry");
-        } catch (const pqxx::sql_error& e) {
-          if (means_connection_lost(e.sqlstate())) throw;
-          tx.exec("rollback to savepoint call_log_entry");
-          tx.exec("release savepoint call_log_entry");
-          results.push_back({call_log_result::rejected, e.what()});
-        }
-      }
+      for (auto& round : rounds) impl_->write_round(tx, entries, std::move(round), results);
       tx.commit();
       return results;
-    };
-    // A batch is written straight first: one round trip per entry. Savepoints cost three more
-    // each, and past 64 in one transaction their subtransactions slow every other session's
-    // snapshots. Only a batch the database refused is written again entry by entry, so that
-    // the entry it refuses does not take the others with it.
-    try {
-      return write_batch(false);
     } catch (const pqxx::sql_error& e) {
       if (means_connection_lost(e.sqlstate())) throw;
     }
-    return write_batch(true);
+    std::vector<call_log_write> results(entries.size());
+    pqxx::work tx(c);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      // Plain SQL savepoints: pqxx 6's subtransaction does not open its savepoint before a
+      // prepared statement.
+      tx.exec("savepoint call_log_entry");
+      try {
+        impl_->write_round(tx, entries, {i}, results);
+        tx.exec("release savepoint call_log_entry");
+      } catch (const pqxx::sql_error& e) {
+        if (means_connection_lost(e.sqlstate())) throw;
+        tx.exec("rollback to savepoint call_log_entry");
+        tx.exec("release savepoint call_log_entry");
+        results[i] = {call_log_result::rejected, e.what()};
+      }
+    }
+    tx.commit();
+    return results;
   });
 }
 

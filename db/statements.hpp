@@ -171,9 +171,15 @@ values ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::bigint, $7::bigint
 #define SALON_UNANSWERED_STATUSES "('busy', 'no_answer', 'failed', 'canceled')"
 #define SALON_STATUS_RANK(s) "array_position(array['queued', 'ringing', 'in_progress'], " s ")"
 
-inline constexpr statement record_call_started{"record_call_started", R"sql(
+// The call log's three writes, each over a batch: $1 is a JSON array of writes of distinct
+// calls (a call may be written only once per statement; connection::write_call_log splits a
+// batch into rounds). One statement per kind and batch instead of one per write: the executor's
+// set-up, the checks and the round trip were most of what a write cost PostgreSQL.
+inline constexpr statement record_calls_started{"record_calls_started", R"sql(
 insert into calls as c (call_sid, shop_id, from_number, to_number, started_at)
-values ($1::text, $2::uuid, $3::text, $4::text, $5::timestamptz)
+select v.call_sid, v.shop_id, v.from_number, v.to_number, v.started_at
+from jsonb_to_recordset($1::jsonb)
+  as v(call_sid text, shop_id uuid, from_number text, to_number text, started_at timestamptz)
 on conflict (call_sid) do update
   set shop_id = coalesce(c.shop_id, excluded.shop_id),
       from_number = coalesce(c.from_number, excluded.from_number),
@@ -182,15 +188,18 @@ on conflict (call_sid) do update
 
 // A call Twilio never connected, or that the caller left without a word, is missed; a booking
 // or a hand-off that did happen stays.
-inline constexpr statement settle_call{"settle_call", R"sql(
+inline constexpr statement settle_calls{"settle_calls", R"sql(
 insert into calls as c (call_sid, shop_id, outcome, primary_intent, intents, sentiment_score,
                         sentiment_label, turns, caller_spoke, transcript, handoff_reason,
                         started_at, ended_at, duration_seconds, settled_at)
-values ($1::text, $2::uuid, $3::text, $4::text, array(select jsonb_array_elements_text($5::jsonb)),
-        $6::real, $7::text, $8::integer, $9::boolean, $10::jsonb, $11::text, $12::timestamptz,
-        $13::timestamptz,
-        greatest(0, round(extract(epoch from $13::timestamptz - $12::timestamptz)))::integer,
-        now())
+select v.call_sid, v.shop_id, v.outcome, v.primary_intent,
+       array(select jsonb_array_elements_text(v.intents)), v.sentiment_score, v.sentiment_label,
+       v.turns, v.caller_spoke, v.transcript, v.handoff_reason, v.started_at, v.ended_at,
+       greatest(0, round(extract(epoch from v.ended_at - v.started_at)))::integer, now()
+from jsonb_to_recordset($1::jsonb)
+  as v(call_sid text, shop_id uuid, outcome text, primary_intent text, intents jsonb,
+       sentiment_score real, sentiment_label text, turns integer, caller_spoke boolean,
+       transcript jsonb, handoff_reason text, started_at timestamptz, ended_at timestamptz)
 on conflict (call_sid) do update
   set shop_id = coalesce(c.shop_id, excluded.shop_id),
       outcome = case
@@ -208,17 +217,21 @@ on conflict (call_sid) do update
           excluded.ended_at - least(c.started_at, excluded.started_at))))::integer),
       settled_at = excluded.settled_at)sql"};
 
-// Applies a status callback unless the call already has a final status, or the callback is
-// older (by SequenceNumber, else by status order) than the one applied. Returns a row when
-// applied.
-inline constexpr statement apply_status_callback{"apply_status_callback", R"sql(
+// Applies each status callback unless its call already has a final status, or the callback is
+// older (by SequenceNumber, else by status order) than the one applied. Returns the SIDs of the
+// calls it applied to.
+inline constexpr statement apply_status_callbacks{"apply_status_callbacks",
+                                                  R"sql(
 insert into calls as c (call_sid, from_number, to_number, status, status_sequence, started_at,
                         ended_at, duration_seconds, outcome)
-values ($1::text, $6::text, $7::text, $2::text, $3::integer,
-        $5::timestamptz - make_interval(secs => coalesce($4::integer, 0)),
-        case when $2::text in )sql" SALON_FINAL_STATUSES R"sql( then $5::timestamptz end,
-        case when $2::text in )sql" SALON_FINAL_STATUSES R"sql( then $4::integer end,
-        case when $2::text in )sql" SALON_FINAL_STATUSES R"sql( then 'missed' end)
+select v.call_sid, v.from_number, v.to_number, v.status, v.sequence,
+       v.at - make_interval(secs => coalesce(v.duration, 0)),
+       case when v.status in )sql" SALON_FINAL_STATUSES R"sql( then v.at end,
+       case when v.status in )sql" SALON_FINAL_STATUSES R"sql( then v.duration end,
+       case when v.status in )sql" SALON_FINAL_STATUSES R"sql( then 'missed' end
+from jsonb_to_recordset($1::jsonb)
+  as v(call_sid text, status text, sequence integer, duration integer, at timestamptz,
+       from_number text, to_number text)
 on conflict (call_sid) do update
   set status = excluded.status,
       status_sequence = coalesce(excluded.status_sequence, c.status_sequence),
@@ -244,9 +257,9 @@ on conflict (call_sid) do update
          or (case when excluded.status_sequence is not null and c.status_sequence is not null
                   then excluded.status_sequence > c.status_sequence
                   else )sql" SALON_STATUS_RANK("excluded.status") " > " SALON_STATUS_RANK(
-                                                                              "c.status") R"sql( end
+                                                      "c.status") R"sql( end
              and )sql" SALON_STATUS_RANK("excluded.status") " >= " SALON_STATUS_RANK("c.status") R"sql())
-returning 1)sql"};
+returning c.call_sid)sql"};
 
 inline constexpr statement load_call{"load_call", R"sql(
 select id, call_sid, shop_id, from_number, to_number, status, status_sequence,
@@ -407,9 +420,9 @@ inline constexpr statement all[] = {
     delete_other_facts,
     delete_scraped_services,
     insert_scraped_service,
-    record_call_started,
-    settle_call,
-    apply_status_callback,
+    record_calls_started,
+    settle_calls,
+    apply_status_callbacks,
     load_call,
     ensure_call,
     lock_schedule,

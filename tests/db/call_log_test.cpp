@@ -217,6 +217,47 @@ TEST_F(call_log_test, a_refused_entry_does_not_sink_its_batch) {
   EXPECT_TRUE(db().write_call_log({}).empty());
 }
 
+TEST_F(call_log_test, one_batch_holding_every_write_of_many_calls_ends_as_written_one_by_one) {
+  // Each call's writes in its own order, the calls interleaved: started, settled, completed for
+  // even calls; completed, started, settled (a late webhook) for odd ones; two repeats.
+  std::vector<call_log_entry> batch;
+  const auto sid_of = [](int i) { return "CA" + std::string(30, '0') + std::to_string(10 + i); };
+  for (int step = 0; step < 3; ++step) {
+    for (int i = 0; i < 40; ++i) {
+      auto begun = started();
+      auto done = settled(call_outcome::inquiry);
+      auto completed = status(call_status::completed, 3, 60 + i);
+      begun.call_sid = done.call_sid = completed.call_sid = sid_of(i);
+      const call_log_entry order[2][3] = {{begun, done, completed}, {completed, begun, done}};
+      batch.push_back(order[i % 2][step]);
+    }
+  }
+  auto again = status(call_status::completed, 3, 60);
+  again.call_sid = sid_of(0);
+  batch.push_back(again);
+  auto ringing = status(call_status::ringing, 1);
+  ringing.call_sid = sid_of(1);
+  batch.push_back(ringing);
+
+  const auto results = db().write_call_log(batch);
+  ASSERT_EQ(results.size(), batch.size());
+  for (std::size_t i = 0; i < 120; ++i)
+    EXPECT_EQ(results[i].result, call_log_result::applied) << i << ": " << results[i].message;
+  EXPECT_EQ(results[120].result, call_log_result::ignored) << "a repeated final callback";
+  EXPECT_EQ(results[121].result, call_log_result::ignored) << "a stale callback";
+  for (int i = 0; i < 40; ++i) {
+    const auto c = db().load_call(sid_of(i));
+    ASSERT_TRUE(c.has_value()) << i;
+    EXPECT_EQ(c->status, call_status::completed) << i;
+    EXPECT_EQ(c->outcome, call_outcome::inquiry) << i;
+    EXPECT_EQ(c->duration_seconds, 60 + i) << i;
+    EXPECT_EQ(c->from_number, "+18085550123") << i;
+    EXPECT_EQ(c->started_at, rang_at) << i;
+    EXPECT_EQ(c->transcript.size(), 2u) << i;
+  }
+  EXPECT_EQ(database().query("select count(*) from calls")[0][0].as<int>(), 40);
+}
+
 TEST_F(call_log_test, odd_text_is_stored_safely) {
   auto s = settled(call_outcome::inquiry);
   s.transcript = {{rang_at, "caller", "Mahalo nui loa — ʻōlelo Hawaiʻi 🌺"},
