@@ -83,8 +83,10 @@ class connection {
 
   // ---- calls ----
 
-  // Applies a batch of call-log writes in one transaction, each under its own savepoint so that
-  // one entry the database refuses does not lose the others. Results are in entry order.
+  // Applies a batch of call-log writes in one transaction, one statement per kind of write and
+  // round (a call's writes keep their order); when the database refuses the batch, again entry
+  // by entry, each under its own savepoint, so that one entry it refuses does not lose the
+  // others. Results are in entry order.
   std::vector<call_log_write> write_call_log(std::span<const call_log_entry> entries);
   call_log_write record_call_started(const call_started& call);
   call_log_write settle_call(const call_settlement& settlement);
