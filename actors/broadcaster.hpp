@@ -31,7 +31,7 @@ struct broadcaster_environment {
 //   (ops_publish_atom, ops_event)
 //   (ops_subscribe_atom, std::shared_ptr<ops_subscriber>, ops_filter)
 //   (ops_unsubscribe_atom, std::shared_ptr<ops_subscriber>)
-//   (ops_count_atom) -> std::size_t (subscribers now)
+//   (ops_count_atom) -> std::size_t (subscribers now; delivers what was gathered first)
 caf::actor spawn_broadcaster(caf::actor_system& system, broadcaster_environment environment);
 
 // What a dashboard shows of a caller's number: the country code and the last four digits
