@@ -11,6 +11,21 @@
 #include <stdexcept>
 
 namespace salon::testing {
+namespace {
+
+// Writes all of `data`. MSG_NOSIGNAL: a side that went away (a server killed mid-call) must end
+// this connection, not raise SIGPIPE and kill the test binary.
+bool send_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t sent = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (sent <= 0) return false;
+    data += sent;
+    size -= static_cast<std::size_t>(sent);
+  }
+  return true;
+}
+
+}  // namespace
 
 tcp_proxy::tcp_proxy(std::string target_host, std::uint16_t target_port)
     : target_host_(std::move(target_host)), target_port_(target_port) {
@@ -95,7 +110,7 @@ void tcp_proxy::pump(int client) {
     for (int i = 0; i < 2 && !done; ++i) {
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
         ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-        if (n <= 0 || ::write(fds[1 - i].fd, buffer, static_cast<size_t>(n)) != n) done = true;
+        if (n <= 0 || !send_all(fds[1 - i].fd, buffer, static_cast<std::size_t>(n))) done = true;
       }
     }
     if (done) break;
