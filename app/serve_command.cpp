@@ -65,6 +65,9 @@ void raise_open_files_limit(int max_calls) {
 
 int serve(const config::settings& settings) {
   sigset_t stop_signals = block_stop_signals();
+  // A write to a pipe or socket whose reader went away (a log collector restarted, a peer that
+  // hung up) must fail with EPIPE where it happens, not kill every live call with the process.
+  std::signal(SIGPIPE, SIG_IGN);
   spdlog::info("salon-phone {} starting", SALON_VERSION);
   for (const auto& line : config::describe_settings(settings)) spdlog::info("setting {}", line);
   if (settings.database_url.empty()) {

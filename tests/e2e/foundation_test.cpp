@@ -1,7 +1,12 @@
 // The foundation end to end: the real binary, real PostgreSQL, real HTTP on loopback.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -175,6 +180,60 @@ TEST(foundation_process, sigterm_stops_cleanly) {
   ASSERT_TRUE(code.has_value()) << "did not stop within the limit:\n" << server.log();
   EXPECT_EQ(*code, 0) << server.log();
   EXPECT_NE(server.log().find("stopped cleanly"), std::string::npos) << server.log();
+}
+
+TEST(foundation_process, a_log_reader_that_goes_away_does_not_stop_the_server) {
+  test_database database;
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()},
+                                            {"PORT", "0"},
+                                            {"BIND_ADDRESS", "127.0.0.1"},
+                                            {"LOG_LEVEL", "debug"}};
+  ASSERT_EQ(run_binary({"migrate"}, env).exit_code, 0);
+  const char* scratch = std::getenv("SALON_TEST_SCRATCH");
+  const std::string fifo =
+      std::string(scratch ? scratch : "/tmp") + "/log-reader-" + std::to_string(getpid()) + ".fifo";
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const pid_t pid = spawn_binary({"serve"}, env, fifo);
+  // The log collector: reads until the server says where it listens, then goes away.
+  const int reader = ::open(fifo.c_str(), O_RDONLY);
+  ASSERT_GE(reader, 0);
+  std::string log;
+  std::string port;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (port.empty() && std::chrono::steady_clock::now() < deadline) {
+    pollfd ready{reader, POLLIN, 0};
+    if (::poll(&ready, 1, 100) <= 0) continue;
+    char chunk[4096];
+    const ssize_t n = ::read(reader, chunk, sizeof chunk);
+    if (n <= 0) break;
+    log.append(chunk, static_cast<std::size_t>(n));
+    const auto at = log.find("listening on http://127.0.0.1:");
+    if (at != std::string::npos) {
+      const auto digits = log.substr(at + 30);
+      port = digits.substr(0, digits.find_first_not_of("0123456789"));
+    }
+  }
+  ::close(reader);
+  ::unlink(fifo.c_str());
+  ASSERT_FALSE(port.empty()) << log;
+
+  // Every line the server logs now meets a pipe without a reader; malformed webhooks log one
+  // each. It answers on, and still stops cleanly.
+  const std::string base = "http://127.0.0.1:" + port;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(http_call("POST", base + "/voice",
+                        {"Content-Type: application/x-www-form-urlencoded"}, "%zz=%")
+                  .status,
+              400);
+  }
+  EXPECT_EQ(http_get(base + "/health").status, 200);
+  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "the server is still running";
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(foundation_process, sigint_stops_cleanly) {

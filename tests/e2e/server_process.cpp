@@ -30,8 +30,24 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-            const std::string& log_path) {
+std::optional<int> wait_for_exit(pid_t pid, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+pid_t spawn_binary(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env, const std::string& log_path) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -57,22 +73,6 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
   return pid;
 }
 
-std::optional<int> wait_for_exit(pid_t pid, std::chrono::seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 std::string binary_path() {
   if (const char* path = std::getenv("SALON_BINARY")) return path;
   return SALON_BINARY_PATH;
@@ -81,7 +81,7 @@ std::string binary_path() {
 finished_process run_binary(const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env) {
   std::string log_path = scratch_file("run");
-  pid_t pid = spawn(args, env, log_path);
+  pid_t pid = spawn_binary(args, env, log_path);
   auto code = wait_for_exit(pid, std::chrono::seconds(120));
   if (!code) {
     kill(pid, SIGKILL);
@@ -98,7 +98,7 @@ server_process::server_process(std::map<std::string, std::string> env,
   env.emplace("LOG_LEVEL", "debug");
   std::vector<std::string> args = {"serve"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  pid_ = spawn(args, env, log_path_);
+  pid_ = spawn_binary(args, env, log_path_);
   static const std::regex listening(R"(listening on http://[^:]+:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -24,6 +24,11 @@ finished_process run_binary(const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env);
 
 // A `salon-phone serve` process on a free loopback port, killed at the end if still running.
+// Starts the binary with `args` and `env` (and nothing else of the runner's settings), its
+// stdout and stderr going to `output_path` (a file, or a FIFO the caller reads).
+pid_t spawn_binary(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env, const std::string& output_path);
+
 class server_process {
  public:
   explicit server_process(std::map<std::string, std::string> env,
