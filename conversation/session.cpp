@@ -105,7 +105,10 @@ struct session::state {
   // Where to return when the caller declines the offer of a person.
   step at_before_person = step::open;
   flow current = flow::none;
-  std::vector<std::string> services;         // ids
+  std::vector<std::string> services;  // ids
+  // The one service whose price was just told ("how much is a women's cut?"), so that "can I
+  // book one?" books it; the readback lets the caller correct it.
+  std::optional<std::string> quoted_service;
   std::vector<std::string> variant_choices;  // ids of men's/women's/kids' options to pick from
   std::optional<std::string> stylist_id;
   bool any_stylist = false;
@@ -935,6 +938,8 @@ struct session::state {
       if (!u.asks_menu) r.sentences.push_back("Which service would you like a price for?");
       return;
     }
+    quoted_service.reset();
+    if (asked.size() == 1) quoted_service = services_all[asked.front()].id;
     for (std::size_t i = 0; i < asked.size() && i < 4; ++i) {
       const auto& s = services_all[asked[i]];
       std::string name = spoken_service(s.name);
@@ -1221,6 +1226,7 @@ struct session::state {
         at = step::ask_variant;
         return r;
       }
+      if (services.empty() && quoted_service) services.push_back(*quoted_service);
       if (services.empty()) {
         r.sentences.push_back(vary("ask_service", {"What service would you like to book?",
                                                    "Sure. What would you like to have done?"}));
