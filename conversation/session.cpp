@@ -784,6 +784,14 @@ struct session::state {
       not_understood = 0;
       return r;
     }
+    // A name given while the booking waits for something else is kept (respond() did), not
+    // taken for a misunderstanding.
+    if (u.name && !first_name(*u.name).empty()) {
+      r.sentences.push_back("Thanks, " + first_name(*u.name) + ".");
+      not_understood = 0;
+      reprompt(r);
+      return r;
+    }
     if (u.greeting || (u.reply != answer::none && at == step::open)) {
       r.sentences.push_back(
           vary("greet_back", {"Hi! How can I help you today?", "Hello! What can I do for you?"}));
