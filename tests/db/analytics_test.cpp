@@ -113,6 +113,12 @@ class analytics_test : public migrated_database_test {
             "<> 0) t")[0]
         .as<std::string>();
   }
+  // Whatever happened to calls and appointments, the tallies equal a recount from the rows.
+  void expect_tallies_equal_a_recount() {
+    const auto before = tally_sums();
+    tx().exec("select salon_recount_daily_stats(id) from profiles");
+    EXPECT_EQ(tally_sums(), before);
+  }
 
  private:
   std::unique_ptr<pqxx::connection> session_;
@@ -412,10 +418,7 @@ TEST_F(analytics_test, the_tallies_follow_every_change_to_calls_and_appointments
   EXPECT_EQ(kpis(shop, 1)["appointments_booked"].as<int>(), 0);
   EXPECT_EQ(kpis(shop, 1)["revenue_recovered_cents"].as<int>(), 0);
 
-  // Whatever happened, the tallies equal a recount from the rows.
-  const auto before = tally_sums();
-  tx().exec("select salon_recount_daily_stats(id) from profiles");
-  EXPECT_EQ(tally_sums(), before);
+  expect_tallies_equal_a_recount();
 }
 
 TEST_F(analytics_test, a_fold_leaves_one_row_per_shop_and_day_with_the_same_sums) {
@@ -471,9 +474,7 @@ TEST_F(analytics_test, a_change_that_keeps_its_shop_and_day_appends_one_row) {
   EXPECT_EQ(value(rows), after_insert + 3);
   EXPECT_EQ(kpis(shop, 1)["total_calls"].as<int>(), 0);
   EXPECT_EQ(kpis(other, 1)["calls_inquiry"].as<int>(), 1);
-  const auto before = tally_sums();
-  tx().exec("select salon_recount_daily_stats(id) from profiles");
-  EXPECT_EQ(tally_sums(), before);
+  expect_tallies_equal_a_recount();
 }
 
 TEST_F(analytics_test, a_tally_row_committed_after_a_fold_passed_its_id_is_folded_next) {
@@ -540,9 +541,7 @@ TEST_F(analytics_test, folding_beside_writers_counts_every_call_once) {
   EXPECT_EQ(k["total_calls"].as<int>(), writers * calls_each);
   EXPECT_EQ(k["calls_inquiry"].as<int>(), writers * calls_each);
   EXPECT_EQ(k["calls_in_progress"].as<int>(), 0);
-  const auto before = tally_sums();
-  tx().exec("select salon_recount_daily_stats(id) from profiles");
-  EXPECT_EQ(tally_sums(), before);
+  expect_tallies_equal_a_recount();
 }
 
 TEST_F(analytics_test, new_opening_hours_recount_the_shop) {
