@@ -608,78 +608,78 @@ TEST_F(analytics_test, a_role_under_row_level_security_keeps_the_tallies_but_rea
   EXPECT_EQ(k["calls_inquiry"].as<int>(), 0);
 }
 
-// Applies the migrations older than `version`, as a database migrated before it was.
-void migrate_before(const std::string& url, int version) {
-  std::vector<migration> before;
-  for (const auto& m : embedded_migrations())
-    if (m.version < version) before.push_back(m);
-  apply_migrations(url, before);
-}
+// A database migrated before a migration, holding an old shop's calls, to see what the
+// migration makes of them.
+class analytics_migration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto server = testing::test_server_url();
+    ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
+    database_ = std::make_unique<testing::scratch_database>(*server);
+  }
 
-TEST(analytics_migration, counts_calls_stored_before_it) {
-  const auto server = testing::test_server_url();
-  ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
-  testing::scratch_database database(*server);
-  migrate_before(database.url(), 7);
-  database.query(
-      "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
-      "insert into calls (call_sid, shop_id, started_at, outcome) "
-      "select 'CAOLD' || i, (select id from profiles), now() - i * interval '1 hour', 'booked' "
-      "from generate_series(1, 5) as i");
-  apply_migrations(database.url());
-  EXPECT_EQ(database.query("select sum(calls) from call_daily_stats")[0][0].as<int>(), 5);
+  testing::scratch_database& database() { return *database_; }
+
+  // Applies the migrations older than `version`, then stores one shop ("Old Shop") with `calls`
+  // booked calls 'CAOLD1'.., the i-th starting at `started_at` (an SQL expression of i).
+  void old_shop_before(int version, const std::string& started_at, int calls) {
+    std::vector<migration> before;
+    for (const auto& m : embedded_migrations())
+      if (m.version < version) before.push_back(m);
+    apply_migrations(database_->url(), before);
+    database_->query(
+        "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
+        "insert into calls (call_sid, shop_id, started_at, outcome) "
+        "select 'CAOLD' || i, (select id from profiles), " +
+        started_at + ", 'booked' from generate_series(1, " + std::to_string(calls) + ") as i");
+  }
+
+ private:
+  std::unique_ptr<testing::scratch_database> database_;
+};
+
+TEST_F(analytics_migration, counts_calls_stored_before_it) {
+  old_shop_before(7, "now() - i * interval '1 hour'", 5);
+  apply_migrations(database().url());
+  EXPECT_EQ(database().query("select sum(calls) from call_daily_stats")[0][0].as<int>(), 5);
   EXPECT_EQ(
-      database.query("select total_calls from get_salon_kpis((select id from profiles), 30)")[0][0]
+      database()
+          .query("select total_calls from get_salon_kpis((select id from profiles), 30)")[0][0]
           .as<int>(),
       5);
 }
 
-TEST(analytics_migration, keeps_tallies_stored_before_0012_and_folds_only_what_comes_after) {
-  const auto server = testing::test_server_url();
-  ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
-  testing::scratch_database database(*server);
-  migrate_before(database.url(), 12);
-  database.query(
-      "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
-      "insert into calls (call_sid, shop_id, started_at, outcome) "
-      "select 'CAOLD' || i, (select id from profiles), timestamptz '2026-01-10 12:00+00' + i * "
-      "interval '1 day', 'booked' "
-      "from generate_series(1, 3) as i");
-  const auto old_rows = database.query("select count(*) from call_daily_stats")[0][0].as<int>();
-  apply_migrations(database.url());
-  EXPECT_EQ(database
+TEST_F(analytics_migration, keeps_tallies_stored_before_0012_and_folds_only_what_comes_after) {
+  old_shop_before(12, "timestamptz '2026-01-10 12:00+00' + i * interval '1 day'", 3);
+  const auto old_rows = database().query("select count(*) from call_daily_stats")[0][0].as<int>();
+  apply_migrations(database().url());
+  EXPECT_EQ(database()
                 .query("select last_id = (select max(id) from call_daily_stats) from "
                        "call_daily_stats_fold_mark")[0][0]
                 .as<bool>(),
             true)
       << "the rows updated in place before 0012 need no fold";
-  EXPECT_EQ(database.query("select salon_fold_daily_stats()")[0][0].as<int>(), 0);
+  EXPECT_EQ(database().query("select salon_fold_daily_stats()")[0][0].as<int>(), 0);
 
-  database.query(
+  database().query(
       "insert into calls (call_sid, shop_id, started_at, outcome) "
       "values ('CANEW1', (select id from profiles), timestamptz '2026-01-11 15:00+00', 'inquiry'), "
       "('CANEW2', (select id from profiles), timestamptz '2026-01-11 15:00+00', 'inquiry')");
-  EXPECT_EQ(database.query("select count(*) from call_daily_stats")[0][0].as<int>(), old_rows + 2);
-  EXPECT_EQ(database.query("select salon_fold_daily_stats()")[0][0].as<int>(), 3);
-  EXPECT_EQ(database.query("select count(*) from call_daily_stats")[0][0].as<int>(), old_rows);
-  EXPECT_EQ(database.query("select sum(calls) from call_daily_stats")[0][0].as<int>(), 5);
+  EXPECT_EQ(database().query("select count(*) from call_daily_stats")[0][0].as<int>(),
+            old_rows + 2);
+  EXPECT_EQ(database().query("select salon_fold_daily_stats()")[0][0].as<int>(), 3);
+  EXPECT_EQ(database().query("select count(*) from call_daily_stats")[0][0].as<int>(), old_rows);
+  EXPECT_EQ(database().query("select sum(calls) from call_daily_stats")[0][0].as<int>(), 5);
 }
 
-TEST(analytics_migration, gives_tallies_stored_before_0009_their_last_calls) {
-  const auto server = testing::test_server_url();
-  ASSERT_TRUE(server) << "SALON_TEST_DATABASE_URL is not set";
-  testing::scratch_database database(*server);
-  migrate_before(database.url(), 9);
-  database.query(
-      "insert into profiles (location_id, business_name) values (1, 'Old Shop');"
-      "insert into calls (call_sid, shop_id, started_at, outcome) "
-      "select 'CAOLD' || i, (select id from profiles), now() - i * interval '1 hour', 'booked' "
-      "from generate_series(1, 5) as i");
-  apply_migrations(database.url());
-  EXPECT_EQ(database.query("select count(*) from call_daily_stats where last_call_at is null")[0][0]
+TEST_F(analytics_migration, gives_tallies_stored_before_0009_their_last_calls) {
+  old_shop_before(9, "now() - i * interval '1 hour'", 5);
+  apply_migrations(database().url());
+  EXPECT_EQ(database()
+                .query("select count(*) from call_daily_stats where last_call_at is null")[0][0]
                 .as<int>(),
             0);
-  EXPECT_EQ(database
+  EXPECT_EQ(database()
                 .query("select last_call_at = (select max(started_at) from calls) "
                        "from get_all_salons_overview()")[0][0]
                 .as<bool>(),
