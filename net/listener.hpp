@@ -19,7 +19,8 @@ class listener : public std::enable_shared_from_this<listener> {
   boost::beast::error_code open(const boost::asio::ip::tcp::endpoint& endpoint);
   std::uint16_t port() const;
   void run();
-  // Thread-safe: closes the acceptor on its strand.
+  // Closes the acceptor on its strand and waits (up to 1 s) until it is closed. Not from an
+  // I/O thread of this listener: it would wait for itself.
   void stop();
 
  private:
