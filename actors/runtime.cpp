@@ -20,6 +20,7 @@
 #include "actors/messages.hpp"
 #include "actors/shop_directory.hpp"
 #include "actors/tally_folder.hpp"
+#include "actors/thread_priority.hpp"
 #include "db/connection.hpp"
 #include "db/notification_listener.hpp"
 
@@ -62,9 +63,25 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg,
   return cfg;
 }
 
+// Before any thread of the runtime starts, so that they, and the HTTP server's threads started
+// later from this thread, inherit SCHED_RR: on a busy machine a reply then waits for no other
+// process (PostgreSQL, a build). Returns the priority in force (0: normal scheduling); a refusal
+// is a warning, not a stop.
+int apply_realtime_priority(int priority) {
+  if (priority == 0) return 0;
+  if (auto error = run_thread_realtime(priority)) {
+    spdlog::warn("REALTIME_PRIORITY {} not applied, threads run under the normal scheduler: {}",
+                 priority, *error);
+    return 0;
+  }
+  spdlog::info("threads run under SCHED_RR priority {}", priority);
+  return priority;
+}
+
 }  // namespace
 
 struct runtime::impl {
+  const int realtime_priority;  // first: applied before the actor system starts its threads
   caf::actor_system_config cfg;
   caf::actor_system system;
   runtime_stats stats;
@@ -84,7 +101,10 @@ struct runtime::impl {
   std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> admitted_order;
 
   explicit impl(const config::settings& settings)
-      : system(configure(cfg, settings)), max_calls(settings.max_concurrent_calls) {
+      : realtime_priority(apply_realtime_priority(settings.realtime_priority)),
+        system(configure(cfg, settings)),
+        max_calls(settings.max_concurrent_calls) {
+    stats.realtime_priority.store(realtime_priority);
     database_pool =
         spawn_database_pool(system, {settings.database_url, settings.db_pool_size, 10000}, stats);
     call_log = spawn_call_log(system, database_pool, settings.spool_dir, stats);
@@ -192,6 +212,8 @@ void runtime::blocking_then_database(std::function<void()> slow,
   auto pool = impl_->database_pool;
   // A detached actor has a thread of its own; the pool handle is taken now, not after the wait.
   impl_->system.spawn<caf::detached>([=](caf::event_based_actor* self) {
+    // A scrape may parse pages for seconds: behind the calls, not ahead of them.
+    run_thread_normally();
     slow();
     database_job job = [work](db::connection& connection) {
       work(connection);

@@ -29,6 +29,8 @@ using outcome = std::variant<T, failure>;
 // once and calls `done` later on an actor thread (never blocks the caller's thread).
 class runtime {
  public:
+  // With settings.realtime_priority > 0, first puts the calling thread under SCHED_RR, so that
+  // the runtime's threads and those the caller starts afterwards (the HTTP server's) inherit it.
   explicit runtime(const config::settings& settings);
   ~runtime();
   runtime(const runtime&) = delete;

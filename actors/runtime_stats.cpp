@@ -34,6 +34,9 @@ void runtime_stats::render(std::string& out) const {
   counter("salon_bookings_total", "Appointments booked by phone.", bookings.load());
   counter("salon_bookings_taken_total", "Bookings refused because the slot was just taken.",
           bookings_taken.load());
+  gauge("salon_realtime_priority",
+        "SCHED_RR priority the server's threads run at (REALTIME_PRIORITY); 0: normal scheduling.",
+        realtime_priority.load());
 }
 
 }  // namespace salon::actors

@@ -23,6 +23,7 @@ struct runtime_stats {
   std::atomic<std::uint64_t> call_log_batches{0};
   std::atomic<std::uint64_t> bookings{0};
   std::atomic<std::uint64_t> bookings_taken{0};
+  std::atomic<int> realtime_priority{0};  // SCHED_RR priority in force; 0: normal scheduling
 
   // Prometheus text exposition of every field.
   void render(std::string& out) const;

@@ -18,8 +18,10 @@
 # Environment: SALON_BENCH_BUILD (default build-bench), SALON_BENCH_PG_PORT (55452),
 # SALON_BENCH_PORT (the server's port, 18452), SALON_BENCH_LOG_LEVEL (warn), SALON_BENCH_NICE
 # (-10: PostgreSQL, the server and the generator run ahead of other work on a shared machine, such
-# as other people's compilers; needs root, ignored otherwise). The generator's output is also
-# written to $SALON_BENCH_BUILD/load-<run>-<time>.log.
+# as other people's compilers; needs root, ignored otherwise), SALON_BENCH_REALTIME (10: the
+# server runs with --realtime-priority 10 and the generator, standing in for Twilio's machines,
+# under `chrt -r 10`; 0: both under the normal scheduler; needs root, 0 otherwise). The
+# generator's output is also written to $SALON_BENCH_BUILD/load-<run>-<time>.log.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,7 +30,15 @@ pg_port=${SALON_BENCH_PG_PORT:-55452}
 port=${SALON_BENCH_PORT:-18452}
 log_level=${SALON_BENCH_LOG_LEVEL:-warn}
 priority=${SALON_BENCH_NICE:--10}
-if [[ $(id -u) -ne 0 ]]; then priority=0; fi
+realtime=${SALON_BENCH_REALTIME:-10}
+if [[ $(id -u) -ne 0 ]]; then
+  priority=0
+  realtime=0
+fi
+# The generator shares the server's two cores; with real-time priority for the server, it gets
+# the same, as Twilio's machines would not wait behind the server's database.
+generator_launch=()
+if ((realtime > 0)); then generator_launch=(chrt -r "$realtime"); fi
 run=${1:-}
 salon=$build/bin/salon-phone
 generator=$build/bin/load_generator
@@ -114,7 +124,8 @@ export TWILIO_AUTH_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export ADMIN_API_KEY=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export PUBLIC_BASE_URL=http://127.0.0.1:$port
 nice -n "$priority" "$salon" serve --port "$port" --bind-address 127.0.0.1 --max-concurrent-calls 12000 \
-  --spool-dir "$scratch/spool" --log-level "$log_level" >"$scratch/server.log" 2>&1 &
+  --spool-dir "$scratch/spool" --log-level "$log_level" --realtime-priority "$realtime" \
+  >"$scratch/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   if curl -sf "http://127.0.0.1:$port/health" >/dev/null; then break; fi
@@ -142,10 +153,11 @@ fi
 out=$build/load-$run-$(date +%Y%m%d-%H%M%S).log
 {
   echo "run: $run; $(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
-    "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; server log level $log_level; nice $priority"
+    "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM; server log level $log_level; nice $priority;" \
+    "real-time priority $realtime"
   echo "uptime before: $(uptime)"
   status=0
-  nice -n "$priority" "$generator" --url "http://127.0.0.1:$port" --to "$to" --server-pid "$server_pid" \
+  "${generator_launch[@]}" nice -n "$priority" "$generator" --url "http://127.0.0.1:$port" --to "$to" --server-pid "$server_pid" \
     --database-url "$database_url" "${load[@]}" || status=$?
   echo "uptime after: $(uptime)"
   echo "server warnings and errors: $(grep -ciE 'warn|error' "$scratch/server.log" || true)"

@@ -229,10 +229,39 @@ std::string latency_line(std::vector<double> ms) {
                      percentile(ms, 100), ms.size());
 }
 
+// Turn latency second by second: whether a p99 comes from the whole run or from a few slow
+// seconds (a checkpoint, a stall) shows here. Prints how many seconds had a p99 over 10 ms
+// and the five worst.
+void print_seconds(const std::vector<double>& ms, const std::vector<clock_type::time_point>& sent,
+                   clock_type::time_point start) {
+  std::map<long, std::vector<double>> by_second;
+  for (std::size_t i = 0; i < ms.size() && i < sent.size(); ++i) {
+    by_second[std::chrono::duration_cast<std::chrono::seconds>(sent[i] - start).count()].push_back(
+        ms[i]);
+  }
+  std::vector<std::pair<double, long>> p99s;  // p99, second
+  for (auto& [second, values] : by_second) {
+    if (values.size() >= 100) p99s.emplace_back(percentile(values, 99), second);
+  }
+  if (p99s.empty()) return;
+  auto over = std::count_if(p99s.begin(), p99s.end(), [](const auto& p) { return p.first > 10; });
+  std::sort(p99s.rbegin(), p99s.rend());
+  std::vector<double> all;
+  for (const auto& p : p99s) all.push_back(p.first);
+  fmt::print("  turn p99 by second: {} of {} seconds over 10 ms; median second {:.2f} ms; worst:",
+             over, p99s.size(), percentile(all, 50));
+  auto shown = std::min<std::size_t>(5, p99s.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    fmt::print(" {:.1f} ms at {} s{}", p99s[i].first, p99s[i].second, i + 1 < shown ? "," : "");
+  }
+  fmt::print("\n");
+}
+
 // What the calls reported, gathered from the I/O threads.
 struct tally {
   std::mutex mutex;
   std::vector<double> turn_ms;
+  std::vector<clock_type::time_point> turn_sent;  // beside turn_ms: when each prompt went out
   std::vector<double> first_token_ms;
   std::vector<double> webhook_ms;
   std::vector<std::string> answered_sids;  // /voice answered 200: the database must hold them
@@ -271,6 +300,7 @@ struct tally {
       if (!turn.answered) continue;
       ++turns;
       turn_ms.push_back(static_cast<double>(turn.last_token.count()) / 1000.0);
+      turn_sent.push_back(turn.sent_at);
       first_token_ms.push_back(static_cast<double>(turn.first_token.count()) / 1000.0);
     }
     if (!report.ok()) {
@@ -629,6 +659,7 @@ int main(int argc, char** argv) {
                static_cast<double>(full->replies) / full->seconds);
   }
   fmt::print("  turn latency (prompt sent -> last token): {}\n", latency_line(results.turn_ms));
+  print_seconds(results.turn_ms, results.turn_sent, generator.started());
   fmt::print("  first token latency: {}\n", latency_line(results.first_token_ms));
   fmt::print("  webhook latency (POST /voice): {}\n", latency_line(results.webhook_ms));
   if (baseline_rss) {

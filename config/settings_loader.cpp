@@ -185,6 +185,10 @@ const std::vector<setting_descriptor>& descriptors() {
       {"SCRAPE_ALLOW_PRIVATE", "--scrape-allow-private", "false",
        "let website scraping reach private and loopback addresses (tests only)", false,
        parse_scrape_allow_private},
+      {"REALTIME_PRIORITY", "--realtime-priority", "0",
+       "run the server's threads under SCHED_RR at this priority (1-99; needs root or "
+       "CAP_SYS_NICE) so replies do not wait behind other processes; 0: normal scheduling",
+       false, integer_field(&settings::realtime_priority, 0, 99)},
   };
   return table;
 }
@@ -263,6 +267,7 @@ std::vector<std::string> describe_settings(const settings& s) {
   lines.push_back("max_body_bytes=" + std::to_string(s.max_body_bytes));
   lines.push_back(std::string("scrape_allow_private=") +
                   (s.scrape_allow_private ? "true" : "false"));
+  lines.push_back("realtime_priority=" + std::to_string(s.realtime_priority));
   return lines;
 }
 

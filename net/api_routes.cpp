@@ -50,6 +50,10 @@ void health(const shared_context& shared, responder respond) {
     if (context.settings.admin_api_key.empty()) {
       warnings.push_back("ADMIN_API_KEY is not set: admin endpoints are disabled");
     }
+    const int realtime = context.runtime.stats().realtime_priority.load();
+    if (context.settings.realtime_priority > 0 && realtime == 0) {
+      warnings.push_back("REALTIME_PRIORITY is set but was not applied (see the start-up log)");
+    }
     nlohmann::json body = {
         {"status", reachable ? "ok" : "degraded"},
         {"version", SALON_VERSION},
@@ -59,6 +63,7 @@ void health(const shared_context& shared, responder respond) {
         // Writes kept on disk while the database is away; 0 once they have all reached it.
         {"spool_depth", context.runtime.stats().spool_depth.load()},
         {"twilio_signatures_checked", !context.settings.twilio_auth_token.empty()},
+        {"realtime_priority", realtime},
         {"warnings", warnings},
     };
     respond.send(json_response(reachable ? 200 : 503, body.dump()));

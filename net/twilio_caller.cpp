@@ -360,10 +360,11 @@ class call_flow : public std::enable_shared_from_this<call_flow> {
 
   void perform(caller_action action) {
     bool speaking = action.what == caller_action::kind::say;
-    turn_ = call_turn{action, {}, false, {}, {}};
+    turn_ = call_turn{action, {}, false, {}, {}, {}};
     token_seen_ = false;
     ++turn_number_;
     turn_sent_ = steady_clock::now();
+    turn_->sent_at = turn_sent_;
     if (speaking) {
       observe(call_event_kind::caller_said, action.text);
       nlohmann::ordered_json prompt{
@@ -467,7 +468,7 @@ class call_flow : public std::enable_shared_from_this<call_flow> {
       unasked_ += token;
       if (last) {
         observe(call_event_kind::receptionist_said, unasked_);
-        report_.turns.push_back({caller_action::say(""), std::move(unasked_), true, {}, {}});
+        report_.turns.push_back({caller_action::say(""), std::move(unasked_), true, {}, {}, {}});
         unasked_.clear();
       }
       return;

@@ -84,6 +84,7 @@ struct call_turn {
   bool answered = false;                     // `last: true` came
   std::chrono::microseconds first_token{0};  // from sending the action
   std::chrono::microseconds last_token{0};
+  std::chrono::steady_clock::time_point sent_at{};  // when the action went out
 };
 
 // Everything a call did, for assertions, printing and load statistics.

@@ -42,6 +42,7 @@ TEST(settings_loader, defaults_without_environment) {
   EXPECT_FALSE(s.default_location_id);
   EXPECT_EQ(s.log_format, log_style::text);
   EXPECT_EQ(s.max_body_bytes, 64u * 1024u);
+  EXPECT_EQ(s.realtime_priority, 0) << "normal scheduling unless asked";
 }
 
 TEST(settings_loader, reads_every_variable) {
@@ -61,7 +62,8 @@ TEST(settings_loader, reads_every_variable) {
                     {"DB_POOL_SIZE", "5"},
                     {"MAX_CONCURRENT_CALLS", "42"},
                     {"SPOOL_DIR", "/tmp/spool"},
-                    {"SCRAPE_ALLOW_PRIVATE", "true"}});
+                    {"SCRAPE_ALLOW_PRIVATE", "true"},
+                    {"REALTIME_PRIORITY", "10"}});
   EXPECT_EQ(s.database_url, "postgresql://u@h/db");
   EXPECT_EQ(s.port, 9090);
   EXPECT_EQ(s.bind_address, "127.0.0.1");
@@ -81,6 +83,7 @@ TEST(settings_loader, reads_every_variable) {
   EXPECT_EQ(s.max_concurrent_calls, 42);
   EXPECT_EQ(s.spool_dir, "/tmp/spool");
   EXPECT_TRUE(s.scrape_allow_private);
+  EXPECT_EQ(s.realtime_priority, 10);
 }
 
 TEST(settings_loader, flags_override_environment) {
@@ -126,7 +129,10 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"MAX_CONCURRENT_CALLS", "0", "integer from 1"},
         bad_case{"PUBLIC_BASE_URL", "salon.example.com", "http(s) origin"},
         bad_case{"MAX_BODY_BYTES", "10", "byte count"},
-        bad_case{"SCRAPE_ALLOW_PRIVATE", "maybe", "true or false"}));
+        bad_case{"SCRAPE_ALLOW_PRIVATE", "maybe", "true or false"},
+        bad_case{"REALTIME_PRIORITY", "100", "integer from 0 to 99"},
+        bad_case{"REALTIME_PRIORITY", "-1", "integer from 0 to 99"},
+        bad_case{"REALTIME_PRIORITY", "high", "integer from 0 to 99"}));
 
 TEST(settings_loader, unknown_flag_is_an_error) {
   auto error = load_error({}, {"--colour", "red"});
@@ -151,7 +157,7 @@ TEST(settings_loader, help_lists_every_variable) {
        {"DATABASE_URL", "PORT", "BIND_ADDRESS", "PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN",
         "ADMIN_API_KEY", "PHONE_TO_LOCATION_MAP", "DEFAULT_LOCATION_ID", "DEFAULT_TIMEZONE",
         "LOG_LEVEL", "LOG_FORMAT", "IO_THREADS", "ACTOR_THREADS", "DB_POOL_SIZE",
-        "MAX_CONCURRENT_CALLS", "SPOOL_DIR"}) {
+        "MAX_CONCURRENT_CALLS", "SPOOL_DIR", "REALTIME_PRIORITY"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
 }

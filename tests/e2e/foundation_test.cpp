@@ -3,12 +3,17 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/server_process.hpp"
@@ -167,6 +172,49 @@ TEST(foundation_process, database_down_is_503) {
   expect_error(http_get(server.base_url() + "/shops", {bearer()}), 503, "database_unavailable");
   expect_error(http_get(server.base_url() + "/shop/1/config", {bearer()}), 503,
                "database_unavailable");
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
+}
+
+// Policy and real-time priority of every thread of `pid` (fields 41 and 40 of /proc stat).
+std::vector<std::pair<int, int>> thread_scheduling(pid_t pid) {
+  std::vector<std::pair<int, int>> threads;
+  const auto tasks = std::filesystem::path("/proc") / std::to_string(pid) / "task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream stat(task.path() / "stat");
+    std::string text;
+    std::getline(stat, text);
+    std::istringstream fields(text.substr(text.rfind(')') + 2));  // from field 3 on
+    std::vector<std::string> values{std::istream_iterator<std::string>(fields), {}};
+    if (values.size() < 39) continue;  // the thread ended while being read
+    threads.emplace_back(std::stoi(values[38]), std::stoi(values[37]));
+  }
+  return threads;
+}
+
+TEST(foundation_process, realtime_priority_puts_every_thread_under_sched_rr) {
+  test_database database;
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()},
+                                            {"REALTIME_PRIORITY", "7"}};
+  ASSERT_EQ(run_binary({"migrate"}, env).exit_code, 0);
+  server_process server(env);
+  auto health = parse(http_get(server.base_url() + "/health"));
+  auto metrics = http_get(server.base_url() + "/metrics").body;
+  if (geteuid() != 0) {
+    // Without the privilege the server runs on, normally, and says why.
+    EXPECT_EQ(health["realtime_priority"], 0);
+    EXPECT_NE(health["warnings"].dump().find("REALTIME_PRIORITY"), std::string::npos);
+    EXPECT_NE(server.log().find("not applied"), std::string::npos) << server.log();
+    return;
+  }
+  EXPECT_EQ(health["realtime_priority"], 7) << health.dump();
+  EXPECT_EQ(health["warnings"].dump().find("REALTIME_PRIORITY"), std::string::npos);
+  EXPECT_NE(metrics.find("\nsalon_realtime_priority 7\n"), std::string::npos);
+  auto threads = thread_scheduling(server.pid());
+  EXPECT_GE(threads.size(), 6u) << "main, I/O, actor, clock and database threads";
+  for (const auto& [policy, priority] : threads) {
+    EXPECT_EQ(policy, SCHED_RR);
+    EXPECT_EQ(priority, 7);
+  }
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
 }
 

@@ -1,0 +1,28 @@
+#include "actors/thread_priority.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <cstring>
+
+namespace salon::actors {
+
+std::optional<std::string> run_thread_realtime(int priority) {
+  sched_param param{};
+  param.sched_priority = priority;
+  if (int error = pthread_setschedparam(pthread_self(), SCHED_RR, &param); error != 0) {
+    std::string why = std::strerror(error);
+    if (error == EPERM) why += " (needs root, CAP_SYS_NICE, or an RLIMIT_RTPRIO this high)";
+    return why;
+  }
+  return std::nullopt;
+}
+
+void run_thread_normally() {
+  sched_param param{};
+  param.sched_priority = 0;
+  // Lowering a thread's own priority is always allowed; nothing to report.
+  pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
+}
+
+}  // namespace salon::actors
