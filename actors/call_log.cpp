@@ -1,5 +1,6 @@
 #include "actors/call_log.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -40,9 +41,6 @@ constexpr std::size_t flush_size = 200;
 constexpr auto replay_delay = std::chrono::seconds(1);
 constexpr std::size_t replay_batch = 500;
 constexpr auto write_timeout = std::chrono::seconds(15);
-// Writes answered on acceptance wait in memory; past this many the log refuses more of them
-// (overloaded) rather than grow without bound while the database lags.
-constexpr std::size_t max_buffered = 50000;
 
 struct accepted_write {
   durable_write write;
@@ -218,10 +216,10 @@ void write_batch(call_log_actor* self, const caf::actor& pool, std::vector<durab
             });
 }
 
-void start_spooling(call_log_actor* self) {
+// `why` says what sends the log to the spool: the database is away, or too far behind.
+void start_spooling(call_log_actor* self, std::string_view why) {
   if (!self->state.spooling) {
-    spdlog::warn("database unreachable: call log goes to the spool at {}",
-                 self->state.disk->path().string());
+    spdlog::warn("{}: call log goes to the spool at {}", why, self->state.disk->path().string());
   }
   self->state.spooling = true;
   if (!self->state.replaying) {
@@ -258,13 +256,18 @@ void flush(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) {
       [=](const caf::error& error) {
         spdlog::debug("call log batch not written: {}", self->system().render(error));
         spool_writes(self, self->state.in_flight, stats);
-        start_spooling(self);
+        start_spooling(self, "database unreachable");
         flush(self, pool, stats);
       });
 }
 
 void replay(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) {
   auto& state = self->state;
+  if (!state.in_flight.empty()) {
+    // A spill while a batch was in the database: one transaction at a time, that one first.
+    self->delayed_send(self, replay_delay, replay_atom::value);
+    return;
+  }
   auto lines = state.disk->read_first(replay_batch);
   if (lines.empty()) {
     state.disk->clear();  // what is left is replayed records and torn lines
@@ -302,7 +305,7 @@ void replay(call_log_actor* self, const caf::actor& pool, runtime_stats* stats) 
 }
 
 caf::behavior call_log(call_log_actor* self, caf::actor pool, std::string directory,
-                       runtime_stats* stats) {
+                       runtime_stats* stats, std::size_t max_buffered) {
   self->state.disk = std::make_unique<spool>(directory);
   self->state.dead_letters = std::make_unique<spool>(directory, "call-log.dead");
   set_depth(self, stats);
@@ -344,8 +347,14 @@ caf::behavior call_log(call_log_actor* self, caf::actor pool, std::string direct
         return caf::delegated<bool>{};
       },
       [=](write_atom, durable_write& write, accepted_atom) -> caf::result<bool> {
-        if (self->state.buffer.size() >= max_buffered) {
-          return make_error(failure::overloaded, "call log backlog full");
+        auto& state = self->state;
+        if (state.buffer.size() >= max_buffered && !state.spooling) {
+          // The database is up but far behind (a starved or overloaded server): the backlog
+          // goes to disk, durable, and replays like an outage's instead of refusing callbacks.
+          if (!spool_writes(self, state.buffer, stats)) {
+            return make_error(failure::overloaded, "call log backlog full");
+          }
+          start_spooling(self, fmt::format("database {} writes behind", max_buffered));
         }
         take(std::move(write), caf::response_promise{});
         return true;
@@ -361,8 +370,9 @@ caf::behavior call_log(call_log_actor* self, caf::actor pool, std::string direct
 }  // namespace
 
 caf::actor spawn_call_log(caf::actor_system& system, caf::actor database_pool,
-                          const std::string& spool_directory, runtime_stats& stats) {
-  return system.spawn(call_log, std::move(database_pool), spool_directory, &stats);
+                          const std::string& spool_directory, runtime_stats& stats,
+                          std::size_t max_buffered) {
+  return system.spawn(call_log, std::move(database_pool), spool_directory, &stats, max_buffered);
 }
 
 }  // namespace salon::actors

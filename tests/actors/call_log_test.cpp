@@ -1,6 +1,8 @@
 // The call log on the real PostgreSQL: batches, writes answered on acceptance, the order of a
 // call's writes, the spool through an outage and a restart, writes the database refuses.
 
+#include "actors/call_log.hpp"
+
 #include <gtest/gtest.h>
 
 #include <caf/all.hpp>
@@ -187,6 +189,47 @@ TEST_F(call_log_on_database, a_backlog_is_written_in_transactions_of_at_most_200
   // 1,000 writes in transactions of at most 200: five or more (one whole backlog: two).
   EXPECT_GE(n.stats.call_log_batches.load() - batches_before, 5u);
   EXPECT_EQ(n.stats.call_log_written.load(), 1001u);
+  n.stop();
+}
+
+TEST_F(call_log_on_database, a_backlog_past_its_limit_goes_to_the_spool_and_nothing_is_refused) {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  node n(system, url(), spool_dir("spill"));
+  // A log of this node's pool that keeps at most 20 queued writes in memory.
+  auto log = spawn_call_log(system, n.pool, spool_dir("spill-log").string(), n.stats, 20);
+  ASSERT_TRUE(write(
+      system, log,
+      db::call_started{"CAspill0", std::nullopt, "+18085550005", "+18084826296", now_micro()}));
+
+  // The database is up but holds the calls table: 200 status callbacks pile up behind it.
+  pqxx::connection holder(url());
+  pqxx::work hold(holder);
+  hold.exec("lock table calls in access exclusive mode");
+  caf::scoped_actor self{system};
+  int accepted = 0;
+  for (int i = 1; i <= 200; ++i) {
+    self->request(log, 5s, write_atom::value,
+                  durable_write{status_update("CAspill" + std::to_string(i),
+                                              db::call_status::completed, 3, 40)},
+                  accepted_atom::value)
+        .receive([&](bool ok) { accepted += ok ? 1 : 0; },
+                 [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+  }
+  EXPECT_EQ(accepted, 200) << "none refused";
+  EXPECT_GT(n.stats.spool_depth.load(), 0) << "the backlog went to disk";
+  hold.abort();
+
+  EXPECT_EQ(eventually(database(),
+                       "select count(*) from calls where call_sid like 'CAspill%' "
+                       "and (call_sid = 'CAspill0' or status = 'completed')",
+                       "201"),
+            "201");
+  for (int i = 0; i < 200 && n.stats.spool_depth.load() > 0; ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(n.stats.spool_depth.load(), 0) << "replayed, and back to the database";
+  caf::anon_send_exit(log, caf::exit_reason::user_shutdown);
   n.stop();
 }
 
