@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/thread_priority.hpp"
 #include "net/listener.hpp"
 #include "net/server_state.hpp"
 
@@ -32,7 +33,11 @@ class http_server::impl {
       : state_{std::make_shared<server_state>(std::move(options))},
         threads_count_{std::max(1u, state_->options.io_threads)},
         io_{static_cast<int>(threads_count_)},
-        work_{io_.get_executor()} {}
+        work_{io_.get_executor()},
+        feed_io_{1},
+        feed_work_{feed_io_.get_executor()} {
+    state_->feed_io = &feed_io_;
+  }
 
   ~impl() { stop(); }
 
@@ -49,7 +54,12 @@ class http_server::impl {
     port_ = listener_->port();
     listener_->run();
     started_ = true;
-    for (unsigned i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run_io(); });
+    for (unsigned i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run_io(io_); });
+    threads_.emplace_back([this] {
+      // Behind the calls: a dashboard's batch may wait, a caller's reply may not.
+      actors::run_thread_normally();
+      run_io(feed_io_);
+    });
     spdlog::info("http: listening on {}:{} with {} I/O threads", state_->options.bind_address,
                  port_, threads_count_);
     return {};
@@ -78,7 +88,9 @@ class http_server::impl {
         state_->sessions.wait_until_empty(force_close_wait);
       }
       work_.reset();
+      feed_work_.reset();
       io_.stop();
+      feed_io_.stop();
       for (auto& thread : threads_) thread.join();
       spdlog::info("http: stopped in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                                  std::chrono::steady_clock::now() - began)
@@ -92,11 +104,11 @@ class http_server::impl {
   std::uint16_t port_ = 0;
 
  private:
-  void run_io() {
+  static void run_io(asio::io_context& io) {
     // Handlers catch their own exceptions; this keeps a thread serving if one slips through.
     while (true) {
       try {
-        io_.run();
+        io.run();
         return;
       } catch (const std::exception& e) {
         spdlog::error("http: I/O thread caught: {}", e.what());
@@ -111,6 +123,9 @@ class http_server::impl {
   // A session waiting for its handler has no I/O pending; without this the threads would leave
   // run() during stop() and never carry out the forced closes.
   asio::executor_work_guard<asio::io_context::executor_type> work_;
+  // The feed thread's: WS /ops sessions (websocket_handler::runs_on_feed_thread).
+  asio::io_context feed_io_;
+  asio::executor_work_guard<asio::io_context::executor_type> feed_work_;
   std::shared_ptr<listener> listener_;
   std::vector<std::thread> threads_;
   std::mutex lifecycle_;

@@ -1,9 +1,11 @@
 #include "net/http_session.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -299,6 +301,27 @@ void http_session::dispatch() {
   }
 }
 
+namespace {
+
+// The same connection, served by `io` from now on (no operation may be pending on it). When the
+// descriptor cannot be handed over, the connection stays where it was.
+tcp::socket move_to(tcp::socket socket, asio::io_context& io) {
+  boost::system::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return socket;
+  const auto descriptor = socket.release(ec);
+  if (ec) return socket;
+  tcp::socket moved(io);
+  moved.assign(protocol, descriptor, ec);
+  if (ec) {
+    spdlog::error("http: a connection could not move to the feed thread: {}", ec.message());
+    ::close(descriptor);  // the session then ends as a lost connection
+  }
+  return moved;
+}
+
+}  // namespace
+
 void http_session::upgrade(const route_match& route) {
   route_name_ = std::string{route.route_name};
   auto request = make_request();
@@ -328,7 +351,11 @@ void http_session::upgrade(const route_match& route) {
   spdlog::debug("http: {} {} -> 101 in {}us", method_, path_, latency.count());
   upgraded_ = true;
   phase_ = phase::closing;
-  auto session = std::make_shared<websocket_session>(stream_.release_socket(), state_, route_name_,
+  auto socket = stream_.release_socket();
+  if (handler->runs_on_feed_thread() && state_->feed_io != nullptr) {
+    socket = move_to(std::move(socket), *state_->feed_io);
+  }
+  auto session = std::make_shared<websocket_session>(std::move(socket), state_, route_name_,
                                                      std::move(handler));
   session->run(parser_->release());
 }

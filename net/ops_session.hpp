@@ -33,6 +33,8 @@ class ops_session final : public websocket_handler,
   void on_close(const websocket_close& close) override;
   // Events are single-line JSON; a dashboard that falls behind gets them several to a message.
   bool joins_queued_lines() const override { return true; }
+  // 200 dashboards get each batch at once: that burst is written apart from the calls.
+  bool runs_on_feed_thread() const override { return true; }
 
   // ops_subscriber: from the broadcaster's thread.
   bool deliver(std::shared_ptr<const std::string> event) override;

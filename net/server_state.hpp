@@ -7,6 +7,10 @@
 #include "net/router.hpp"
 #include "net/session_registry.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace salon::net {
 
 // What the listener and every session share; sessions hold it by shared_ptr so it outlives
@@ -19,6 +23,8 @@ struct server_state {
   http_metrics metrics;
   session_registry sessions;
   std::atomic<bool> stopping{false};
+  // Where sessions whose handler runs_on_feed_thread() live; set by the server before it starts.
+  boost::asio::io_context* feed_io = nullptr;
 };
 
 }  // namespace salon::net

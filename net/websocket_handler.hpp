@@ -45,6 +45,11 @@ class websocket_handler {
   // line (newline-delimited JSON): for feeds of single-line JSON whose clients split on '\n'.
   // Under load that is one write and one frame for many messages instead of one each.
   virtual bool joins_queued_lines() const { return false; }
+  // Whether the session runs on the server's feed thread instead of the I/O threads: for feeds
+  // that write much to many readers at once (WS /ops), whose bursts must not hold up the calls'
+  // replies. The feed thread runs under the normal scheduler even when the server's threads are
+  // real-time (REALTIME_PRIORITY).
+  virtual bool runs_on_feed_thread() const { return false; }
 };
 
 // An upgrade handler decides before the handshake: an http_response rejects the upgrade (401,
