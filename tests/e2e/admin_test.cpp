@@ -88,12 +88,15 @@ class admin_api : public ::testing::Test {
 
   // The demo salon's local date `days` from today, "YYYY-MM-DD", on a weekday it is open
   // (Tuesday to Saturday) at or after that.
-  static std::string open_day(int days) {
+  // The n-th day from tomorrow on that the demo salon opens (Tuesday to Saturday): distinct n,
+  // distinct days, whatever today is (the first open day at least n days ahead gave three tests
+  // the same Tuesday when run on a Thursday, and their bookings collided).
+  static std::string open_day(int n) {
     return database_->query_value(
         "select d::text from (select (now() at time zone 'Pacific/Honolulu')::date + i as d "
-        "from generate_series(" +
-        std::to_string(days) + ", " + std::to_string(days + 7) +
-        ") as i) as days where extract(dow from d) between 2 and 6 order by d limit 1");
+        "from generate_series(1, 60) as i) as days where extract(dow from d) between 2 and 6 "
+        "order by d offset " +
+        std::to_string(n) + " limit 1");
   }
 
   static json appointment(const std::string& call, const std::string& when,
