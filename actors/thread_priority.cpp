@@ -25,4 +25,17 @@ void run_thread_normally() {
   pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
 }
 
+void run_thread_one_priority_lower() {
+  int policy = SCHED_OTHER;
+  sched_param param{};
+  if (pthread_getschedparam(pthread_self(), &policy, &param) != 0) return;
+  if (policy != SCHED_RR && policy != SCHED_FIFO) return;
+  if (param.sched_priority <= 1) {
+    run_thread_normally();
+    return;
+  }
+  param.sched_priority -= 1;
+  pthread_setschedparam(pthread_self(), policy, &param);
+}
+
 }  // namespace salon::actors

@@ -14,4 +14,9 @@ std::optional<std::string> run_thread_realtime(int priority);
 // not hold a core ahead of the calls.
 void run_thread_normally();
 
+// A real-time calling thread goes one priority lower (to the normal scheduler from priority 1):
+// for work that must wait for the calls but not for other processes (the dashboards' feed).
+// A thread under the normal scheduler stays as it is.
+void run_thread_one_priority_lower();
+
 }  // namespace salon::actors

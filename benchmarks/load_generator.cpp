@@ -580,9 +580,10 @@ int main(int argc, char** argv) {
     dashboards->start();
     for (int i = 0; i < o.dashboard_threads; ++i) {
       dashboard_threads.emplace_back([&dashboard_io] {
-        // Browsers on other machines, not Twilio: under `chrt` (load_benchmark.sh) they must not
-        // take a core ahead of the calls, whose latency is what is measured.
-        salon::actors::run_thread_normally();
+        // Browsers on other machines, not Twilio: under `chrt` (load_benchmark.sh) they run one
+        // priority below the calls, whose latency is what is measured, and ahead of PostgreSQL,
+        // as they would on machines of their own.
+        salon::actors::run_thread_one_priority_lower();
         dashboard_io.run();
       });
     }

@@ -56,8 +56,9 @@ class http_server::impl {
     started_ = true;
     for (unsigned i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run_io(io_); });
     threads_.emplace_back([this] {
-      // Behind the calls: a dashboard's batch may wait, a caller's reply may not.
-      actors::run_thread_normally();
+      // Behind the calls, ahead of other processes: a dashboard's batch may wait for a caller's
+      // reply, not for PostgreSQL or a build (under REALTIME_PRIORITY; else nothing changes).
+      actors::run_thread_one_priority_lower();
       run_io(feed_io_);
     });
     spdlog::info("http: listening on {}:{} with {} I/O threads", state_->options.bind_address,

@@ -43,8 +43,13 @@ TEST(thread_priority, a_realtime_thread_passes_it_on_and_can_give_it_back) {
     std::thread([&child] { child = current_scheduling(); }).join();
     EXPECT_EQ(child.policy, SCHED_RR) << "threads started afterwards inherit the policy";
     EXPECT_EQ(child.priority, 3);
+    run_thread_one_priority_lower();
+    EXPECT_EQ(current_scheduling().policy, SCHED_RR);
+    EXPECT_EQ(current_scheduling().priority, 2);
     run_thread_normally();
     EXPECT_EQ(current_scheduling().policy, SCHED_OTHER);
+    run_thread_one_priority_lower();
+    EXPECT_EQ(current_scheduling().policy, SCHED_OTHER) << "a normal thread stays normal";
   });
   worker.join();
   EXPECT_EQ(current_scheduling().policy, SCHED_OTHER) << "only the calling thread changes";

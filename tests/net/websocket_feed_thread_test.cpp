@@ -1,6 +1,6 @@
 // The feed thread: a session whose handler runs_on_feed_thread() (WS /ops) is served by a thread
-// of its own, apart from the I/O threads that carry the calls, and under the normal scheduler
-// even when the server's threads are real-time.
+// of its own, apart from the I/O threads that carry the calls, and one real-time priority below
+// them when the server's threads are real-time.
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -26,6 +26,7 @@ using namespace testing;
 struct served_by {
   std::thread::id thread;
   int policy = -1;
+  int priority = -1;
 };
 
 // Answers every message with "ok" and notes which thread, under which policy, handled it.
@@ -34,9 +35,10 @@ class noting_handler : public websocket_handler {
   noting_handler(std::promise<served_by>& seen, bool feed) : seen_{seen}, feed_{feed} {}
   void on_open(websocket_sender sender) override { sender_ = std::move(sender); }
   void on_text(std::string) override {
-    served_by by{std::this_thread::get_id(), -1};
+    served_by by{std::this_thread::get_id(), -1, -1};
     sched_param param{};
     pthread_getschedparam(pthread_self(), &by.policy, &param);
+    by.priority = param.sched_priority;
     if (!noted_.exchange(true)) seen_.set_value(by);
     sender_.send_text("ok");
   }
@@ -84,7 +86,9 @@ TEST(websocket_feed_thread, a_feed_is_served_apart_from_the_io_threads_and_behin
     EXPECT_NE(call.thread, feed.thread) << "the feed has a thread of its own";
     if (realtime) {
       EXPECT_EQ(call.policy, SCHED_RR) << "the I/O thread inherited real-time priority";
-      EXPECT_EQ(feed.policy, SCHED_OTHER) << "the feed thread went back to normal";
+      EXPECT_EQ(call.priority, 4);
+      EXPECT_EQ(feed.policy, SCHED_RR);
+      EXPECT_EQ(feed.priority, 3) << "the feed thread runs one priority below the calls";
     } else {
       EXPECT_EQ(call.policy, SCHED_OTHER);
       EXPECT_EQ(feed.policy, SCHED_OTHER);
