@@ -211,10 +211,13 @@ TEST(foundation_process, realtime_priority_puts_every_thread_under_sched_rr) {
   EXPECT_NE(metrics.find("\nsalon_realtime_priority 7\n"), std::string::npos);
   auto threads = thread_scheduling(server.pid());
   EXPECT_GE(threads.size(), 6u) << "main, I/O, actor, clock and database threads";
+  int below = 0;
   for (const auto& [policy, priority] : threads) {
     EXPECT_EQ(policy, SCHED_RR);
-    EXPECT_EQ(priority, 7);
+    EXPECT_TRUE(priority == 7 || priority == 6) << priority;
+    below += priority == 6 ? 1 : 0;
   }
+  EXPECT_EQ(below, 1) << "only the dashboards' feed thread runs one priority below the calls";
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
 }
 
