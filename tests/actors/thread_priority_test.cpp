@@ -12,6 +12,8 @@
 
 #include <thread>
 
+#include "tests/support/realtime.hpp"
+
 namespace salon::actors {
 namespace {
 
@@ -29,8 +31,9 @@ scheduling current_scheduling() {
 }
 
 TEST(thread_priority, a_realtime_thread_passes_it_on_and_can_give_it_back) {
-  // Root (as in CI) may use SCHED_RR; anyone else is refused, which the other test covers.
-  if (geteuid() != 0) {
+  // Root with CAP_SYS_NICE (as here) may use SCHED_RR; a process without it is refused, which
+  // the other test covers.
+  if (!salon::testing::realtime_scheduling_allowed()) {
     EXPECT_TRUE(run_thread_realtime(3).has_value());
     return;
   }

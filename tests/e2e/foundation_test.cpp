@@ -18,6 +18,7 @@
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/server_process.hpp"
 #include "tests/e2e/test_database.hpp"
+#include "tests/support/realtime.hpp"
 
 namespace salon::testing {
 namespace {
@@ -199,7 +200,7 @@ TEST(foundation_process, realtime_priority_puts_every_thread_under_sched_rr) {
   server_process server(env);
   auto health = parse(http_get(server.base_url() + "/health"));
   auto metrics = http_get(server.base_url() + "/metrics").body;
-  if (geteuid() != 0) {
+  if (!realtime_scheduling_allowed()) {
     // Without the privilege the server runs on, normally, and says why.
     EXPECT_EQ(health["realtime_priority"], 0);
     EXPECT_NE(health["warnings"].dump().find("REALTIME_PRIORITY"), std::string::npos);

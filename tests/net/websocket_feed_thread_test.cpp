@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <sched.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <future>
@@ -17,6 +16,7 @@
 #include "net/http_server.hpp"
 #include "net/websocket_handler.hpp"
 #include "tests/net/server_test_support.hpp"
+#include "tests/support/realtime.hpp"
 
 namespace salon::net {
 namespace {
@@ -65,7 +65,7 @@ served_by talk(std::uint16_t port, const std::string& path, std::future<served_b
 
 TEST(websocket_feed_thread, a_feed_is_served_apart_from_the_io_threads_and_behind_them) {
   // As REALTIME_PRIORITY does: the threads the server starts inherit this thread's policy.
-  const bool realtime = geteuid() == 0;
+  const bool realtime = salon::testing::realtime_scheduling_allowed();
   std::promise<served_by> call_seen, feed_seen;
   std::thread owner([&] {
     if (realtime) {
