@@ -1,19 +1,16 @@
 #include "tests/support/realtime.hpp"
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <thread>
+
+#include "actors/thread_priority.hpp"
 
 namespace salon::testing {
 
 bool realtime_scheduling_allowed() {
   bool allowed = false;
-  std::thread probe([&allowed] {
-    sched_param param{};
-    param.sched_priority = 1;
-    allowed = pthread_setschedparam(pthread_self(), SCHED_RR, &param) == 0;
-  });
+  // The server's own call, on a thread that ends right after: this process's threads stay as
+  // they were.
+  std::thread probe([&allowed] { allowed = !actors::run_thread_realtime(1).has_value(); });
   probe.join();
   return allowed;
 }
