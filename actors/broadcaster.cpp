@@ -205,6 +205,7 @@ void track(broadcaster_state& state, const ops_event& event) {
         }
       },
       event.payload);
+  if (state.env.stats) state.env.stats->cluster_live_calls = static_cast<int>(state.live.size());
 }
 
 // The event as JSON; `transcript` adds what was said to call_turn.

@@ -22,6 +22,8 @@ void runtime_stats::render(std::string& out) const {
   counter("salon_database_failures_total", "Database jobs that failed.", database_failures.load());
   gauge("salon_shops_loaded", "Shop actors holding a loaded configuration.", shops_loaded.load());
   gauge("salon_live_calls", "Calls in progress on this node.", live_calls.load());
+  gauge("salon_cluster_live_calls", "Calls in progress on every node, from their ops events.",
+        cluster_live_calls.load());
   counter("salon_calls_started_total", "Calls answered by this node.", calls_started.load());
   gauge("salon_spool_depth", "Writes waiting in the spool for the database to come back.",
         spool_depth.load());

@@ -16,6 +16,9 @@ struct runtime_stats {
   std::atomic<std::uint64_t> database_failures{0};
   std::atomic<int> shops_loaded{0};
   std::atomic<int> live_calls{0};
+  // Calls in progress on every node of the cluster, as the ops events this node hears tell them
+  // (its own and, through LISTEN/NOTIFY, the others'); kept by the broadcaster.
+  std::atomic<int> cluster_live_calls{0};
   std::atomic<std::uint64_t> calls_started{0};
   std::atomic<std::int64_t> spool_depth{0};
   std::atomic<std::uint64_t> call_log_written{0};

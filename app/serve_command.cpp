@@ -10,6 +10,7 @@
 #include "actors/runtime.hpp"
 #include "app/commands.hpp"
 #include "config/settings_loader.hpp"
+#include "db/migrator.hpp"
 #include "net/admin_routes.hpp"
 #include "net/api_routes.hpp"
 #include "net/http_server.hpp"
@@ -73,6 +74,12 @@ int serve(const config::settings& settings) {
   if (settings.database_url.empty()) {
     spdlog::error("DATABASE_URL is not set: the server needs PostgreSQL");
     return 2;
+  }
+  if (db::names_transaction_pooler(settings.database_url)) {
+    spdlog::warn(
+        "DATABASE_URL names port 6543, a transaction-mode pooler: prepared statements and the "
+        "cluster's LISTEN fail there; use the direct connection or the session pooler (port "
+        "5432), docs/operations.md");
   }
   if (settings.twilio_auth_token.empty()) {
     spdlog::warn("TWILIO_AUTH_TOKEN is not set: Twilio webhook signatures are NOT checked");

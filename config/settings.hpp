@@ -33,6 +33,8 @@ struct settings {
   std::string spool_dir = ".spool";
   std::size_t max_body_bytes = 64 * 1024;
   bool scrape_allow_private = false;
+  // Folder of the dashboard page's files; empty: the web/ folder of the source tree built from.
+  std::string web_dir;
   // SCHED_RR priority of the server's threads (1..99); 0 leaves them to the normal scheduler.
   int realtime_priority = 0;
 };

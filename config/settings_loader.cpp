@@ -185,6 +185,9 @@ const std::vector<setting_descriptor>& descriptors() {
       {"SCRAPE_ALLOW_PRIVATE", "--scrape-allow-private", "false",
        "let website scraping reach private and loopback addresses (tests only)", false,
        parse_scrape_allow_private},
+      {"WEB_DIR", "--web-dir", "(the source tree's web/)",
+       "folder the dashboard page (GET /dashboard) is served from", false,
+       text_field(&settings::web_dir)},
       {"REALTIME_PRIORITY", "--realtime-priority", "0",
        "run the server's threads under SCHED_RR at this priority (1-99; needs root or "
        "CAP_SYS_NICE) so replies do not wait behind other processes; 0: normal scheduling",
@@ -260,6 +263,8 @@ std::vector<std::string> describe_settings(const settings& s) {
   lines.push_back("default_location_id=" +
                   (s.default_location_id ? std::to_string(*s.default_location_id) : "(unset)"));
   lines.push_back("default_timezone=" + s.default_timezone);
+  lines.push_back("log level=" + s.log_level +
+                  " format=" + (s.log_format == log_style::json ? "json" : "text"));
   lines.push_back("threads io=" + std::to_string(s.io_threads) + " actors=" +
                   std::to_string(s.actor_threads) + " db_pool=" + std::to_string(s.db_pool_size));
   lines.push_back("max_concurrent_calls=" + std::to_string(s.max_concurrent_calls));
@@ -268,6 +273,7 @@ std::vector<std::string> describe_settings(const settings& s) {
   lines.push_back(std::string("scrape_allow_private=") +
                   (s.scrape_allow_private ? "true" : "false"));
   lines.push_back("realtime_priority=" + std::to_string(s.realtime_priority));
+  lines.push_back("web_dir=" + (s.web_dir.empty() ? "(built in)" : s.web_dir));
   return lines;
 }
 

@@ -28,14 +28,6 @@ struct applied_migration {
   std::string checksum;
 };
 
-// Supabase's transaction-mode pooler listens on 6543. It would hand the advisory lock's session
-// to other clients and run each statement wherever it likes, so migrations refuse it.
-bool names_transaction_pooler(const std::string& url) {
-  for (const char* marker : {":6543/", ":6543?", "port=6543"})
-    if (url.find(marker) != std::string::npos) return true;
-  return url.size() >= 5 && url.compare(url.size() - 5, 5, ":6543") == 0;
-}
-
 std::vector<migration> in_version_order(std::span<const migration> migrations) {
   std::vector<migration> ordered(migrations.begin(), migrations.end());
   std::sort(ordered.begin(), ordered.end(),
@@ -89,6 +81,12 @@ void apply_one(pqxx::connection& connection, const migration& m) {
 }
 
 }  // namespace
+
+bool names_transaction_pooler(const std::string& url) {
+  for (const char* marker : {":6543/", ":6543?", "port=6543"})
+    if (url.find(marker) != std::string::npos) return true;
+  return url.size() >= 5 && url.compare(url.size() - 5, 5, ":6543") == 0;
+}
 
 migration_report apply_migrations(const std::string& database_url) {
   return apply_migrations(database_url, embedded_migrations());

@@ -30,6 +30,11 @@ struct migration_report {
 // a checksum differs or a file fails; files applied before the failing one stay applied.
 migration_report apply_migrations(const std::string& database_url);
 
+// Whether `url` goes through a transaction-mode pooler (port 6543, Supabase's): such a pooler
+// runs each statement on whichever session is free, so it cannot hold the migration lock, the
+// workers' prepared statements or the cluster's LISTEN.
+bool names_transaction_pooler(const std::string& url);
+
 // The same with an explicit list (tests use their own files). Versions must be unique.
 migration_report apply_migrations(const std::string& database_url,
                                   std::span<const migration> migrations);

@@ -72,7 +72,7 @@ void platform_metrics(const shared_context& ctx, const http_request&, responder 
       [metrics](db::connection& database) { *metrics = database.load_platform_metrics(); },
       [ctx, metrics] {
         return json_response(
-            200, platform_metrics_json(*metrics, ctx->runtime.stats().live_calls.load()));
+            200, platform_metrics_json(*metrics, ctx->runtime.stats().cluster_live_calls.load()));
       });
 }
 

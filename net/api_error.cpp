@@ -16,8 +16,6 @@ unsigned http_status(api_error_kind kind) noexcept {
       return 404;
     case api_error_kind::method_not_allowed:
       return 405;
-    case api_error_kind::request_timeout:
-      return 408;
     case api_error_kind::conflict:
       return 409;
     case api_error_kind::payload_too_large:
@@ -49,8 +47,6 @@ std::string_view error_code(api_error_kind kind) noexcept {
       return "not_found";
     case api_error_kind::method_not_allowed:
       return "method_not_allowed";
-    case api_error_kind::request_timeout:
-      return "request_timeout";
     case api_error_kind::conflict:
       return "conflict";
     case api_error_kind::payload_too_large:

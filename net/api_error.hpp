@@ -13,7 +13,6 @@ enum class api_error_kind {
   forbidden,
   not_found,
   method_not_allowed,
-  request_timeout,
   conflict,
   payload_too_large,
   upgrade_required,

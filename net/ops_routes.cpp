@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -142,8 +141,7 @@ ops_context ops_context_for(const config::settings& settings, actors::runtime& r
   context.feed.unsubscribe = [&runtime](std::shared_ptr<actors::ops_subscriber> subscriber) {
     runtime.unsubscribe_ops(std::move(subscriber));
   };
-  const char* web_dir = std::getenv("WEB_DIR");
-  context.web_dir = web_dir != nullptr && *web_dir != '\0' ? web_dir : SALON_WEB_DIR;
+  context.web_dir = settings.web_dir.empty() ? SALON_WEB_DIR : settings.web_dir;
   return context;
 }
 

@@ -29,7 +29,7 @@ struct ops_context {
 };
 
 // The server's context: ADMIN_API_KEY, the runtime's broadcaster, and the web/ folder of the
-// source tree (WEB_DIR in the environment overrides it).
+// source tree unless WEB_DIR (settings.web_dir) names another.
 ops_context ops_context_for(const config::settings& settings, actors::runtime& runtime);
 
 // The refusal of an /ops upgrade, or nullopt: the admin key as `Authorization: Bearer <key>`

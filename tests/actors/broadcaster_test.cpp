@@ -189,6 +189,7 @@ TEST_F(broadcaster_test, the_first_message_is_a_snapshot_of_live_calls) {
   EXPECT_EQ(first["intent"], "book");
   EXPECT_EQ(first["sentiment_label"], "positive");
   EXPECT_EQ(first["caller"], "+1******0100");
+  EXPECT_EQ(stats.cluster_live_calls, 2) << "what platform metrics show as live calls";
   auto filtered = shop_two->events().at(0);
   ASSERT_EQ(filtered["live_calls"].size(), 1u) << filtered.dump();
   EXPECT_EQ(filtered["live_calls"][0]["sid"], "CA2");

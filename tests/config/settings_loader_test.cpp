@@ -63,7 +63,8 @@ TEST(settings_loader, reads_every_variable) {
                     {"MAX_CONCURRENT_CALLS", "42"},
                     {"SPOOL_DIR", "/tmp/spool"},
                     {"SCRAPE_ALLOW_PRIVATE", "true"},
-                    {"REALTIME_PRIORITY", "10"}});
+                    {"REALTIME_PRIORITY", "10"},
+                    {"WEB_DIR", "/srv/salon/web"}});
   EXPECT_EQ(s.database_url, "postgresql://u@h/db");
   EXPECT_EQ(s.port, 9090);
   EXPECT_EQ(s.bind_address, "127.0.0.1");
@@ -84,6 +85,7 @@ TEST(settings_loader, reads_every_variable) {
   EXPECT_EQ(s.spool_dir, "/tmp/spool");
   EXPECT_TRUE(s.scrape_allow_private);
   EXPECT_EQ(s.realtime_priority, 10);
+  EXPECT_EQ(s.web_dir, "/srv/salon/web");
 }
 
 TEST(settings_loader, flags_override_environment) {
@@ -153,11 +155,26 @@ TEST(settings_loader, bad_flag_value_names_the_flag) {
 
 TEST(settings_loader, help_lists_every_variable) {
   auto help = settings_help();
-  for (const char* name :
-       {"DATABASE_URL", "PORT", "BIND_ADDRESS", "PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN",
-        "ADMIN_API_KEY", "PHONE_TO_LOCATION_MAP", "DEFAULT_LOCATION_ID", "DEFAULT_TIMEZONE",
-        "LOG_LEVEL", "LOG_FORMAT", "IO_THREADS", "ACTOR_THREADS", "DB_POOL_SIZE",
-        "MAX_CONCURRENT_CALLS", "SPOOL_DIR", "REALTIME_PRIORITY"}) {
+  for (const char* name : {"DATABASE_URL",
+                           "PORT",
+                           "BIND_ADDRESS",
+                           "PUBLIC_BASE_URL",
+                           "TWILIO_AUTH_TOKEN",
+                           "ADMIN_API_KEY",
+                           "PHONE_TO_LOCATION_MAP",
+                           "DEFAULT_LOCATION_ID",
+                           "DEFAULT_TIMEZONE",
+                           "LOG_LEVEL",
+                           "LOG_FORMAT",
+                           "IO_THREADS",
+                           "ACTOR_THREADS",
+                           "DB_POOL_SIZE",
+                           "MAX_CONCURRENT_CALLS",
+                           "SPOOL_DIR",
+                           "REALTIME_PRIORITY",
+                           "MAX_BODY_BYTES",
+                           "SCRAPE_ALLOW_PRIVATE",
+                           "WEB_DIR"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
 }

@@ -193,6 +193,15 @@ TEST(migrator, a_transaction_mode_pooler_is_refused_before_connecting) {
     EXPECT_THROW(apply_migrations(url), migration_error) << url;
 }
 
+TEST(migrator, only_port_6543_is_taken_for_a_transaction_mode_pooler) {
+  EXPECT_TRUE(names_transaction_pooler("postgresql://u:p@db.example.com:6543"));
+  EXPECT_TRUE(names_transaction_pooler("host=db port=6543"));
+  EXPECT_FALSE(names_transaction_pooler(
+      "postgresql://postgres.ref:secret@aws-0-us-west-1.pooler.supabase.com:5432/postgres"));
+  EXPECT_FALSE(names_transaction_pooler("postgresql://postgres@127.0.0.1:65430/salon_phone"));
+  EXPECT_FALSE(names_transaction_pooler("postgresql://u@db/salon?application_name=x6543"));
+}
+
 TEST(migrator, an_unreachable_database_is_unavailable) {
   const auto url =
       "postgresql://postgres@127.0.0.1:" + std::to_string(testing::closed_loopback_port()) +

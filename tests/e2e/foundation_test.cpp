@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -87,7 +88,13 @@ TEST_F(foundation, metrics_are_prometheus_text) {
   EXPECT_NE(r.body.find("route=\"health\""), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("salon_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(r.body.find("salon_database_pool_workers"), std::string::npos);
-  EXPECT_NE(r.body.find("salon_shops_loaded"), std::string::npos);
+  EXPECT_NE(r.body.find("salon_database_pool_busy"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("salon_database_pool_idle"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"(route="health",status="200")"), std::string::npos) << r.body;
+  // A shop asked for is loaded by its actor and stays loaded.
+  ASSERT_EQ(http_get(url("/shop/1/config"), {bearer()}).status, 200);
+  auto after = http_get(url("/metrics")).body;
+  EXPECT_NE(after.find("\nsalon_shops_loaded 1\n"), std::string::npos) << after;
 }
 
 TEST_F(foundation, shops_need_the_admin_token) {
@@ -160,6 +167,10 @@ TEST(foundation_process, no_admin_key_means_503_never_open) {
   auto r = http_get(server.base_url() + "/shops", {bearer("anything")});
   expect_error(r, 503, "service_unavailable");
   EXPECT_NE(r.body.find("ADMIN_API_KEY"), std::string::npos);
+  auto config = http_get(server.base_url() + "/shop/1/config", {bearer("anything")});
+  expect_error(config, 503, "service_unavailable");
+  auto unauthenticated = http_get(server.base_url() + "/shop/1/config");
+  expect_error(unauthenticated, 503, "service_unavailable");
 }
 
 TEST(foundation_process, database_down_is_503) {
@@ -330,6 +341,39 @@ TEST(foundation_process, migrate_twice_is_a_no_op_the_second_time) {
   ASSERT_EQ(run_binary({"seed-demo"}, env).exit_code, 0);
   ASSERT_EQ(run_binary({"seed-demo"}, env).exit_code, 0);
   EXPECT_EQ(database.query_value("select count(*) from profiles"), "1");
+}
+
+TEST(foundation_process, two_migrate_processes_at_once_apply_each_file_once) {
+  test_database database;
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
+  auto first = std::async(std::launch::async, [&] { return run_binary({"migrate"}, env); });
+  auto second = std::async(std::launch::async, [&] { return run_binary({"migrate"}, env); });
+  auto a = first.get();
+  auto b = second.get();
+  EXPECT_EQ(a.exit_code, 0) << a.output;
+  EXPECT_EQ(b.exit_code, 0) << b.output;
+  // Between them every file was applied, once: versions 1 to N, each recorded once.
+  auto count = database.query_value("select count(*) from schema_migrations");
+  EXPECT_GE(std::stoi(count), 13);
+  EXPECT_EQ(database.query_value("select max(version) from schema_migrations"), count);
+  EXPECT_EQ(database.query_value("select count(distinct version) from schema_migrations"), count);
+  auto again = run_binary({"migrate"}, env);
+  EXPECT_NE(again.output.find("0 applied"), std::string::npos) << again.output;
+}
+
+TEST(foundation_process, migrate_refuses_an_applied_file_that_changed) {
+  test_database database;
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database.url()}};
+  ASSERT_EQ(run_binary({"migrate"}, env).exit_code, 0);
+  // As if 0002's file had been edited after it was applied.
+  auto name = database.query_value("select name from schema_migrations where version = 2");
+  database.query_value(
+      "update schema_migrations set checksum = 'edited' where version = 2 returning 1");
+  auto r = run_binary({"migrate"}, env);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find(name), std::string::npos) << r.output;
+  EXPECT_EQ(database.query_value("select checksum from schema_migrations where version = 2"),
+            "edited");
 }
 
 }  // namespace

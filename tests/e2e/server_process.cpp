@@ -18,7 +18,7 @@ namespace {
 std::string scratch_file(const std::string& stem) {
   const char* dir = std::getenv("SALON_TEST_SCRATCH");
   std::string base = dir != nullptr ? dir : "/tmp";
-  static int counter = 0;
+  static std::atomic<int> counter = 0;  // tests may run the binary from several threads
   return base + "/" + stem + "_" + std::to_string(getpid()) + "_" + std::to_string(++counter) +
          ".log";
 }

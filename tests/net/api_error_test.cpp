@@ -22,7 +22,6 @@ TEST(api_error, every_kind_maps_to_its_status_and_code) {
       {api_error_kind::forbidden, 403, "forbidden"},
       {api_error_kind::not_found, 404, "not_found"},
       {api_error_kind::method_not_allowed, 405, "method_not_allowed"},
-      {api_error_kind::request_timeout, 408, "request_timeout"},
       {api_error_kind::conflict, 409, "conflict"},
       {api_error_kind::payload_too_large, 413, "payload_too_large"},
       {api_error_kind::upgrade_required, 426, "upgrade_required"},

@@ -305,6 +305,34 @@ TEST_F(http_server_test, trickling_bytes_does_not_extend_the_header_deadline) {
   EXPECT_TRUE(closed);
 }
 
+TEST_F(http_server_test, a_body_that_stops_coming_is_closed_at_the_body_deadline) {
+  auto options = loopback_options();
+  options.body_timeout = 200ms;
+  start(options);
+  http_test_client client{port_};
+  ASSERT_FALSE(
+      client.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+                       "only ten b"));
+  EXPECT_TRUE(client.wait_for_close());
+  http_test_client next{port_};
+  EXPECT_EQ(next.exchange(http::verb::get, "/hello").result_int(), 200u);
+}
+
+TEST_F(http_server_test, trickling_a_body_does_not_extend_the_body_deadline) {
+  auto options = loopback_options();
+  options.body_timeout = 200ms;
+  start(options);
+  http_test_client client{port_};
+  ASSERT_FALSE(client.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n"));
+  bool closed = false;
+  // 200 body bytes, 50 ms apart: ten seconds, unless the server cuts us off at 200 ms.
+  for (int i = 0; i < 200 && !closed; ++i) {
+    closed = static_cast<bool>(client.write_raw("X"));
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(closed);
+}
+
 TEST_F(http_server_test, silent_connection_is_closed) {
   auto options = loopback_options();
   options.header_timeout = 200ms;
