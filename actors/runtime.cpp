@@ -197,13 +197,15 @@ void runtime::with_database(std::function<void(db::connection&)> work,
                    run_job_atom::value, std::move(job));
 }
 
-void runtime::shop_changed(int location_id, std::optional<std::string> phone_number) {
+void runtime::shop_changed(int location_id, std::optional<std::string> phone_number,
+                           std::string shop_id, std::string shop_name) {
   if (phone_number) {
     caf::anon_send(impl_->directory, map_phone_atom::value, *phone_number, location_id);
   }
   caf::anon_send(impl_->directory, reload_atom::value, location_id);
-  caf::anon_send(impl_->broadcaster, ops_publish_atom::value,
-                 ops_event{location_id, {}, {}, {}, shop_updated_event{}});
+  caf::anon_send(
+      impl_->broadcaster, ops_publish_atom::value,
+      ops_event{location_id, std::move(shop_id), std::move(shop_name), {}, shop_updated_event{}});
 }
 
 void runtime::blocking_then_database(std::function<void()> slow,

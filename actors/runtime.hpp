@@ -55,8 +55,11 @@ class runtime {
                      std::function<void(std::optional<failure>)> done);
 
   // A shop's configuration changed in the database (shop setup): its actor reloads, and
-  // `phone_number` (when given) reaches it from the next call on, without a restart.
-  void shop_changed(int location_id, std::optional<std::string> phone_number);
+  // `phone_number` (when given) reaches it from the next call on, without a restart. The ops
+  // feed's shop_updated event carries `shop_id` (uuid) and `shop_name`: dashboards filtered by
+  // the uuid of a shop created a moment ago know it by nothing else yet.
+  void shop_changed(int location_id, std::optional<std::string> phone_number, std::string shop_id,
+                    std::string shop_name);
 
   // Runs `slow` on a thread of its own, where it may block for long (reading a salon's
   // website), then `work` on a database worker as with_database does, then `done`. stop() waits

@@ -386,6 +386,15 @@ struct connection::impl {
     return slot_from(rows[0]);
   }
 
+  void replace_scraped(pqxx::transaction_base& tx, const std::string& shop_id,
+                       const std::vector<scraped_service>& findings) {
+    exec(tx, statements::delete_scraped_services, shop_id);
+    for (const auto& f : findings)
+      exec(tx, statements::insert_scraped_service, shop_id, f.name, f.category, f.description,
+           f.price_text, f.price_cents, f.price_max_cents, f.price_is_from, f.duration_minutes,
+           f.source_url);
+  }
+
   // Writes `round`, positions in `entries` of writes of distinct calls, with one statement per
   // kind, and sets their results. Rows go in call SID order, so two nodes writing the same calls
   // lock them in the same order.
@@ -559,10 +568,12 @@ std::optional<shop> connection::load_shop(int location_id) {
       person.bio = nullable<std::string>(s[3]);
       person.service_names = strings_from_json(s[4]);
       person.days_off = ints_from_json(s[5]);
+      person.source_url = nullable<std::string>(s[6]);
       result.stylists.push_back(std::move(person));
     }
     for (const auto& f : impl_->exec(tx, statements::shop_facts, profile.id))
-      result.facts.push_back(shop_fact{f[0].as<std::string>(), f[1].as<std::string>()});
+      result.facts.push_back(
+          shop_fact{f[0].as<std::string>(), f[1].as<std::string>(), nullable<std::string>(f[2])});
     return result;
   });
 }
@@ -610,6 +621,16 @@ std::vector<booked_slot> connection::load_appointment_book(const std::string& sh
 }
 
 save_shop_result connection::save_shop(const shop& record) {
+  return write_shop(record, nullptr);
+}
+
+save_shop_result connection::save_shop(const shop& record,
+                                       const std::vector<scraped_service>& scraped) {
+  return write_shop(record, &scraped);
+}
+
+save_shop_result connection::write_shop(const shop& record,
+                                        const std::vector<scraped_service>* scraped) {
   const auto& profile = record.profile;
   return impl_->run([&](pqxx::connection& c) -> save_shop_result {
     std::optional<pqxx::work> tx(std::in_place, c);
@@ -672,21 +693,22 @@ save_shop_result connection::save_shop(const shop& record) {
       pqxx::result kept;
       if (id)
         kept = impl_->exec(*tx, statements::update_stylist_by_id, *id, shop_id, p.name, p.role,
-                           p.bio, service_names, days_off);
+                           p.bio, service_names, days_off, p.source_url);
       if (kept.empty())
         kept = impl_->exec(*tx, statements::upsert_stylist_by_name, id, shop_id, p.name, p.role,
-                           p.bio, service_names, days_off);
+                           p.bio, service_names, days_off, p.source_url);
       stylist_ids.push_back(kept[0][0].as<std::string>());
     }
     impl_->exec(*tx, statements::retire_other_stylists, shop_id, json_array(stylist_ids));
 
     std::vector<std::string> fact_keys;
     for (const auto& f : record.facts) {
-      impl_->exec(*tx, statements::upsert_fact, shop_id, f.key, f.value);
+      impl_->exec(*tx, statements::upsert_fact, shop_id, f.key, f.value, f.source);
       fact_keys.push_back(f.key);
     }
     impl_->exec(*tx, statements::delete_other_facts, shop_id, json_array(fact_keys));
 
+    if (scraped) impl_->replace_scraped(*tx, shop_id, *scraped);
     tx->commit();
     return {created ? save_shop_status::created : save_shop_status::updated, shop_id, {}};
   });
@@ -696,11 +718,7 @@ void connection::replace_scraped_services(const std::string& shop_id,
                                           const std::vector<scraped_service>& findings) {
   impl_->run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    impl_->exec(tx, statements::delete_scraped_services, shop_id);
-    for (const auto& f : findings)
-      impl_->exec(tx, statements::insert_scraped_service, shop_id, f.name, f.category,
-                  f.description, f.price_text, f.price_cents, f.price_max_cents, f.price_is_from,
-                  f.duration_minutes, f.source_url);
+    impl_->replace_scraped(tx, shop_id, findings);
     tx.commit();
   });
 }

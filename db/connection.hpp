@@ -72,6 +72,9 @@ class connection {
   // are deleted). One transaction. Returns phone_taken, changing nothing, when the phone number
   // belongs to another location.
   save_shop_result save_shop(const shop& record);
+  // save_shop, and then replace_scraped_services with `scraped` for the saved shop, both in one
+  // transaction: when either fails, nothing is stored (a shop setup's retry then creates it).
+  save_shop_result save_shop(const shop& record, const std::vector<scraped_service>& scraped);
   // Replaces the shop's scraped_services with findings (the latest scrape), in one transaction.
   void replace_scraped_services(const std::string& shop_id,
                                 const std::vector<scraped_service>& findings);
@@ -133,6 +136,8 @@ class connection {
                                                   const std::string& call_sid);
 
  private:
+  save_shop_result write_shop(const shop& record, const std::vector<scraped_service>* scraped);
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };

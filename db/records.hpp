@@ -76,14 +76,16 @@ struct stylist {
   std::string name;
   std::optional<std::string> role;
   std::optional<std::string> bio;
-  std::vector<std::string> service_names;  // as the salon words them; empty = every service
-  std::vector<int> days_off;               // 0 = Sunday ... 6 = Saturday
+  std::vector<std::string> service_names;   // as the salon words them; empty = every service
+  std::vector<int> days_off;                // 0 = Sunday ... 6 = Saturday
+  std::optional<std::string> source_url{};  // the page it was read from; empty when by hand
 };
 
 // A static answer: "parking", "cancellation", "payment", "walk_ins", ...
 struct shop_fact {
   std::string key;
   std::string value;
+  std::optional<std::string> source{};  // the page it was read from; empty when by hand
 };
 
 // One service as the website scraper read it, kept as evidence next to the catalog.

@@ -44,13 +44,13 @@ where shop_id = $1::uuid and active
 order by category nulls last, lower(name))sql"};
 
 inline constexpr statement shop_stylists{"shop_stylists", R"sql(
-select id, name, role, bio, to_json(service_names)::text, to_json(days_off)::text
+select id, name, role, bio, to_json(service_names)::text, to_json(days_off)::text, source_url
 from scraped_professionals
 where shop_id = $1::uuid and active
 order by lower(name))sql"};
 
 inline constexpr statement shop_facts{"shop_facts", R"sql(
-select key, value from salon_static_data where shop_id = $1::uuid order by key)sql"};
+select key, value, source from salon_static_data where shop_id = $1::uuid order by key)sql"};
 
 inline constexpr statement phone_routes{"phone_routes", R"sql(
 select phone_number, location_id from profiles where phone_number is not null
@@ -126,18 +126,21 @@ inline constexpr statement update_stylist_by_id{"update_stylist_by_id", R"sql(
 update scraped_professionals
 set name = $3::text, role = $4::text, bio = $5::text,
     service_names = array(select jsonb_array_elements_text($6::jsonb)),
-    days_off = array(select jsonb_array_elements_text($7::jsonb)::smallint), active = true
+    days_off = array(select jsonb_array_elements_text($7::jsonb)::smallint), active = true,
+    source_url = $8::text
 where id = $1::uuid and shop_id = $2::uuid
 returning id)sql"};
 
 inline constexpr statement upsert_stylist_by_name{"upsert_stylist_by_name", R"sql(
-insert into scraped_professionals (id, shop_id, name, role, bio, service_names, days_off)
+insert into scraped_professionals (id, shop_id, name, role, bio, service_names, days_off,
+                                   source_url)
 values (coalesce($1::uuid, gen_random_uuid()), $2::uuid, $3::text, $4::text, $5::text,
         array(select jsonb_array_elements_text($6::jsonb)),
-        array(select jsonb_array_elements_text($7::jsonb)::smallint))
+        array(select jsonb_array_elements_text($7::jsonb)::smallint), $8::text)
 on conflict (shop_id, lower(name)) do update
   set name = excluded.name, role = excluded.role, bio = excluded.bio,
-      service_names = excluded.service_names, days_off = excluded.days_off, active = true
+      service_names = excluded.service_names, days_off = excluded.days_off, active = true,
+      source_url = excluded.source_url
 returning id)sql"};
 
 inline constexpr statement retire_other_stylists{"retire_other_stylists", R"sql(
@@ -146,8 +149,9 @@ where shop_id = $1::uuid and active
   and id <> all(array(select jsonb_array_elements_text($2::jsonb)::uuid)))sql"};
 
 inline constexpr statement upsert_fact{"upsert_fact", R"sql(
-insert into salon_static_data (shop_id, key, value) values ($1::uuid, $2::text, $3::text)
-on conflict (shop_id, key) do update set value = excluded.value)sql"};
+insert into salon_static_data (shop_id, key, value, source)
+values ($1::uuid, $2::text, $3::text, $4::text)
+on conflict (shop_id, key) do update set value = excluded.value, source = excluded.source)sql"};
 
 inline constexpr statement delete_other_facts{"delete_other_facts", R"sql(
 delete from salon_static_data

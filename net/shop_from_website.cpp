@@ -6,6 +6,8 @@
 #include <map>
 #include <utility>
 
+#include "scraping/contact_parser.hpp"
+
 namespace salon::net {
 namespace {
 
@@ -221,6 +223,7 @@ void plan_stylists(const scraping::findings& found, const std::optional<db::shop
     stylist.role = non_empty(person.role);
     stylist.bio = non_empty(person.bio);
     stylist.service_names = person.service_names;
+    if (!person.source_urls.empty()) stylist.source_url = person.source_urls.front();
     // Days off are not on websites; the ones entered by hand stay.
     if (auto it = before.find(key); it != before.end()) stylist.days_off = it->second->days_off;
     plan.record.stylists.push_back(std::move(stylist));
@@ -229,19 +232,21 @@ void plan_stylists(const scraping::findings& found, const std::optional<db::shop
 
 void plan_facts(const scraping::findings& found, const std::optional<db::shop>& existing,
                 shop_plan& plan) {
-  std::map<std::string, std::string> facts;
+  std::map<std::string, db::shop_fact> facts;
   for (const auto& fact : found.facts) {
     const auto text = trim(fact.text);
     if (text.empty()) continue;
-    auto& value = facts[fact.key];
-    if (value.find(text) != std::string::npos) continue;
-    value = value.empty() ? text : value + " " + text;
+    auto& kept = facts[fact.key];
+    // The page of the first sentence kept stands for the fact.
+    if (kept.value.empty()) kept.source = non_empty(fact.source_url);
+    if (kept.value.find(text) != std::string::npos) continue;
+    kept.value = kept.value.empty() ? text : kept.value + " " + text;
   }
   if (existing) {
-    for (const auto& fact : existing->facts) facts.emplace(fact.key, fact.value);
+    for (const auto& fact : existing->facts) facts.emplace(fact.key, fact);
   }
-  for (auto& [key, value] : facts) {
-    plan.record.facts.push_back({key, clip(std::move(value), fact_limit)});
+  for (auto& [key, fact] : facts) {
+    plan.record.facts.push_back({key, clip(std::move(fact.value), fact_limit), fact.source});
   }
 }
 
@@ -269,7 +274,7 @@ void plan_salon(const shop_setup_request& request, const scraping::findings& fou
   if (!found.address.empty()) {
     salon.address = non_empty(found.address.one_line());
     salon.region = non_empty(found.address.region);
-    const auto country = upper(found.address.country);
+    const auto country = upper(scraping::normalize_country(found.address.country));
     salon.country = is_country_code(country) ? std::optional(country) : std::nullopt;
   } else if (existing && existing->salon && existing->salon->address) {
     plan.notes.push_back("no address found on the website: the stored address was kept");
@@ -312,7 +317,7 @@ void plan_salon(const shop_setup_request& request, const scraping::findings& fou
 
 std::optional<std::string> time_zone_for(std::string_view region, std::string_view country) {
   const auto state = upper(region);
-  const auto nation = upper(country);
+  const auto nation = upper(scraping::normalize_country(country));
   if (nation == "US" || nation == "USA")
     return state.empty() ? std::nullopt : look_up(us_states, state);
   if (nation == "CA" || nation == "CAN") {

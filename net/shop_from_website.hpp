@@ -46,8 +46,9 @@ shop_plan plan_shop(const shop_setup_request& request, const scraping::findings&
 
 // The IANA time zone of an address: US states, Canadian provinces, Australian states and
 // territories, and countries with one zone (or one zone most people live in). `region` is a
-// state or province code ("TX", "ON"); `country` ISO 3166 alpha-2, empty when unknown (a US
-// state code is then assumed, then a Canadian one). Empty when it cannot tell.
+// state or province code ("TX", "ON"); `country` ISO 3166 alpha-2 or alpha-3, or a name
+// scraping::normalize_country knows ("Germany"), empty when unknown (a US state code is then
+// assumed, then a Canadian one). Empty when it cannot tell.
 std::optional<std::string> time_zone_for(std::string_view region, std::string_view country);
 
 }  // namespace salon::net

@@ -233,9 +233,10 @@ void shop_setup(const std::shared_ptr<const api_context>& ctx,
               const int location = state->request.location_id;
               const auto existing = database.load_shop(location);
               state->plan = plan_shop(state->request, state->crawl.found, existing, default_zone);
-              state->saved = database.save_shop(state->plan.record);
+              // The shop and its scraped evidence in one transaction: a failure leaves no
+              // shop behind, so a retry creates it (201) rather than finding it (200).
+              state->saved = database.save_shop(state->plan.record, state->plan.scraped);
               if (state->saved->status == db::save_shop_status::phone_taken) return;
-              database.replace_scraped_services(state->saved->shop_id, state->plan.scraped);
               state->shop = database.load_shop(location);
               database.announce_shop_change(location, state->saved->shop_id);
             },
@@ -258,7 +259,9 @@ void shop_setup(const std::shared_ptr<const api_context>& ctx,
                 return;
               }
               // From the next call on, the number reaches this shop and its actor reloads.
-              context.runtime.shop_changed(setup.location_id, setup.phone_number);
+              context.runtime.shop_changed(setup.location_id, setup.phone_number,
+                                           state->saved->shop_id,
+                                           state->shop->profile.business_name);
               const bool created = state->saved->status == db::save_shop_status::created;
               spdlog::info(
                   "shop setup {} location {} ({}): {} pages read, {} services, {} stylists",

@@ -23,6 +23,52 @@ bool is_alnum(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0;
 }
 
+struct country_name {
+  std::string_view code;                  // ISO 3166 alpha-2
+  std::array<std::string_view, 6> names;  // as name_key spells them, alpha-3 code among them
+};
+
+// Every country whose time zone shop setup can tell (net/shop_from_website.cpp), by its English
+// name, its own name and its ISO 3166 alpha-3 code.
+constexpr std::array<country_name, 36> country_names{{
+    {"US", {"us", "usa", "u s", "u s a", "united states", "united states of america"}},
+    {"CA", {"canada", "can"}},
+    {"AU", {"australia", "aus", "commonwealth of australia"}},
+    {"GB", {"united kingdom", "uk", "gbr", "great britain", "england", "scotland"}},
+    {"AE", {"united arab emirates", "are", "uae", "u a e"}},
+    {"AT", {"austria", "aut", "osterreich"}},
+    {"BE", {"belgium", "bel", "belgique", "belgie", "belgien"}},
+    {"BR", {"brazil", "bra", "brasil"}},
+    {"CH", {"switzerland", "che", "schweiz", "suisse", "svizzera"}},
+    {"CZ", {"czechia", "cze", "czech republic", "cesko", "ceska republika"}},
+    {"DE", {"germany", "deu", "deutschland", "federal republic of germany"}},
+    {"DK", {"denmark", "dnk", "danmark"}},
+    {"ES", {"spain", "esp", "espana"}},
+    {"FI", {"finland", "fin", "suomi"}},
+    {"FR", {"france", "fra", "french republic"}},
+    {"GR", {"greece", "grc", "hellas", "ellada"}},
+    {"HK", {"hong kong", "hkg", "hong kong sar", "hong kong sar china"}},
+    {"IE", {"ireland", "irl", "eire", "republic of ireland"}},
+    {"IL", {"israel", "isr"}},
+    {"IN", {"india", "ind", "bharat"}},
+    {"IT", {"italy", "ita", "italia"}},
+    {"JP", {"japan", "jpn", "nippon", "nihon"}},
+    {"KR", {"south korea", "kor", "korea", "republic of korea", "korea republic of"}},
+    {"MX", {"mexico", "mex", "estados unidos mexicanos"}},
+    {"NL", {"netherlands", "nld", "the netherlands", "nederland", "holland"}},
+    {"NO", {"norway", "nor", "norge", "noreg"}},
+    {"NZ", {"new zealand", "nzl", "aotearoa"}},
+    {"PH", {"philippines", "phl", "the philippines", "pilipinas"}},
+    {"PL", {"poland", "pol", "polska"}},
+    {"PR", {"puerto rico", "pri"}},
+    {"PT", {"portugal", "prt"}},
+    {"SE", {"sweden", "swe", "sverige"}},
+    {"SG", {"singapore", "sgp"}},
+    {"ZA", {"south africa", "zaf", "rsa"}},
+    {"GU", {"guam", "gum"}},
+    {"IS", {"iceland", "isl"}},
+}};
+
 struct region {
   std::string_view code;
   std::string_view name;
@@ -299,13 +345,12 @@ std::string telephone_e164(std::string_view text) {
 
 std::string normalize_country(std::string_view country) {
   const std::string key = name_key(country);
-  if (key == "us" || key == "usa" || key == "u s" || key == "u s a" || key == "united states" ||
-      key == "united states of america") {
-    return "US";
+  for (const auto& [code, names] : country_names) {
+    // Unused slots of `names` are empty: an empty key matches no country.
+    if (!key.empty() && std::find(names.begin(), names.end(), key) != names.end()) {
+      return std::string(code);
+    }
   }
-  if (key == "canada" || key == "ca") return "CA";
-  if (key == "united kingdom" || key == "uk" || key == "gb" || key == "great britain") return "GB";
-  if (key == "australia" || key == "au") return "AU";
   if (country.size() == 2 && is_alpha(country[0]) && is_alpha(country[1])) {
     return std::string{static_cast<char>(std::toupper(static_cast<unsigned char>(country[0]))),
                        static_cast<char>(std::toupper(static_cast<unsigned char>(country[1])))};

@@ -24,7 +24,10 @@ std::optional<telephone_match> find_telephone(std::string_view text);
 // "+1-808-482-6296", "(808) 482-6296", "tel:+18084826296" → "+18084826296"; empty if not a number.
 std::string telephone_e164(std::string_view text);
 
-// "US", "USA", "United States", "U.S." → "US"; "Canada" → "CA"; other two-letter codes kept.
+// ISO 3166 alpha-2 of a country named in English or its own language, or by its alpha-3 code,
+// for every country shop setup knows a time zone of: "United States", "U.S.", "USA" → "US";
+// "Germany", "Deutschland", "DEU" → "DE"; "UK" → "GB". Other two-letter codes are kept
+// (uppercased), anything else is returned trimmed.
 std::string normalize_country(std::string_view country);
 
 // Two-letter code of a US state or Canadian province from its code or name ("Texas" → "TX").

@@ -247,6 +247,77 @@ TEST_F(shop_test, scraped_services_are_replaced_by_the_latest_scrape) {
   EXPECT_EQ(count("select count(*) from scraped_services"), 0);
 }
 
+TEST_F(shop_test, a_shop_and_its_scraped_services_are_saved_together_or_not_at_all) {
+  connection db(url());
+  shop record;
+  record.profile.location_id = 4;
+  record.profile.business_name = "Together";
+  scraped_service cut;
+  cut.name = "Cut";
+  cut.price_cents = 4000;
+  scraped_service negative = cut;
+  negative.price_cents = -5;
+  try {
+    db.save_shop(record, {cut, negative});
+    ADD_FAILURE() << "a negative scraped price was accepted";
+  } catch (const query_error& e) {
+    EXPECT_EQ(e.sqlstate(), "23514") << e.what();
+  }
+  // The refused scrape took the shop with it: the next attempt creates it.
+  EXPECT_EQ(count("select count(*) from profiles where location_id = 4"), 0);
+  const auto saved = db.save_shop(record, {cut});
+  EXPECT_EQ(saved.status, save_shop_status::created);
+  EXPECT_EQ(count("select count(*) from scraped_services where shop_id = '" + saved.shop_id + "'"),
+            1);
+  // Again: the scrape is replaced, not added to.
+  EXPECT_EQ(db.save_shop(record, {cut}).status, save_shop_status::updated);
+  EXPECT_EQ(count("select count(*) from scraped_services"), 1);
+}
+
+TEST_F(shop_test, stylists_and_facts_remember_their_source_page) {
+  connection db(url());
+  shop record;
+  record.profile.location_id = 5;
+  record.profile.business_name = "Sourced";
+  stylist kai;
+  kai.name = "Kai";
+  kai.source_url = "https://sourced.example/team";
+  stylist lee;
+  lee.name = "Lee";  // entered by hand
+  record.stylists = {kai, lee};
+  record.facts = {{"parking", "Free parking.", "https://sourced.example/visit"},
+                  {"walk_ins", "Walk-ins welcome."}};
+  const auto shop_id = db.save_shop(record).shop_id;
+  const auto column = [&](const std::string& sql) {
+    const auto rows = database().query(sql);
+    return rows[0][0].is_null() ? std::string("null") : rows[0][0].as<std::string>();
+  };
+  EXPECT_EQ(column("select source_url from scraped_professionals where name = 'Kai'"),
+            "https://sourced.example/team");
+  EXPECT_EQ(column("select source_url from scraped_professionals where name = 'Lee'"), "null");
+  EXPECT_EQ(column("select source from salon_static_data where key = 'parking'"),
+            "https://sourced.example/visit");
+  EXPECT_EQ(column("select source from salon_static_data where key = 'walk_ins'"), "null");
+
+  // load_shop gives them back, so a save of what was loaded keeps them.
+  auto loaded = db.load_shop(5);
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->stylists.size(), 2u);
+  EXPECT_EQ(loaded->stylists[0].source_url, "https://sourced.example/team");
+  ASSERT_EQ(loaded->facts.size(), 2u);
+  EXPECT_EQ(loaded->facts[0].source, "https://sourced.example/visit");
+
+  // A later scrape that reads the stylist elsewhere moves the source, by id as by name.
+  loaded->stylists[0].source_url = "https://sourced.example/about";
+  loaded->facts[0].source = std::nullopt;  // now typed in by hand
+  db.save_shop(*loaded);
+  EXPECT_EQ(column("select source_url from scraped_professionals where name = 'Kai'"),
+            "https://sourced.example/about");
+  EXPECT_EQ(column("select source from salon_static_data where key = 'parking'"), "null");
+  EXPECT_EQ(count("select count(*) from scraped_professionals where shop_id = '" + shop_id + "'"),
+            2);
+}
+
 TEST_F(shop_test, invalid_shop_values_are_refused_by_the_database) {
   connection db(url());
   const auto expect_check_violation = [&](const shop& record, const char* what) {

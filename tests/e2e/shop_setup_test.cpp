@@ -1,6 +1,7 @@
 // Shop setup end to end: the real binary on the real PostgreSQL reads salon websites served on
 // loopback by `python3 -m http.server` (SCRAPE_ALLOW_PRIVATE=true), creates and updates shops,
-// and routes their numbers live.
+// routes their numbers live and tells dashboards; and, with SCRAPE_ALLOW_PRIVATE at its default,
+// refuses to read loopback sites but still makes the shop.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@
 
 #include "net/twilio_caller.hpp"
 #include "tests/e2e/http_client.hpp"
+#include "tests/e2e/ops_client.hpp"
 #include "tests/e2e/server_process.hpp"
 #include "tests/e2e/test_database.hpp"
 
@@ -197,6 +199,30 @@ std::string austin_team() {
 </body></html>)";
 }
 
+std::string ops_target(const std::string& query = "") {
+  return "/ops?access_token=" + std::string(admin_key) + (query.empty() ? "" : "&" + query);
+}
+
+// The next shop_updated event of `location` on the feed; nullopt when the feed ends or goes
+// quiet first.
+std::optional<json> shop_updated_of(ops_client& feed, int location) {
+  while (auto text = feed.read(20s)) {
+    auto message = json::parse(*text, nullptr, false);
+    if (message.is_object() && message.value("type", "") == "shop_updated" &&
+        message.contains("shop") && message["shop"].value("location_id", 0) == location) {
+      return message;
+    }
+  }
+  return std::nullopt;
+}
+
+bool mentions(const json& lines, const std::string& words) {
+  for (const auto& line : lines) {
+    if (line.is_string() && line.get<std::string>().find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
 class shop_setup : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -321,6 +347,57 @@ TEST_F(shop_setup, the_next_call_to_the_new_number_reaches_the_new_shop) {
   EXPECT_EQ(report.voice_status, 200u) << report.voice_twiml;
   EXPECT_EQ(report.relay_parameters.at("locationId"), "11") << report.voice_twiml;
   EXPECT_NE(report.greeting.find("Curl & Co Portland"), std::string::npos) << report.greeting;
+}
+
+TEST_F(shop_setup, dashboards_hear_of_the_new_shop_by_its_uuid_and_name) {
+  scratch_folder folder;
+  folder.write("site/index.html", austin_home());
+  static_site site(folder.path() / "site");
+  ops_client every_shop;
+  ASSERT_EQ(every_shop.connect(server_->port(), ops_target()), 101u) << every_shop.refusal_body();
+  ASSERT_TRUE(every_shop.read()) << "the snapshot";
+
+  // The broadcaster knows nothing of a shop created a moment ago: the event itself names it.
+  const auto created = setup(request(19, "+15125550119", site.url("/"), "Feed Street Cuts"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto shop_id = parse(created)["shop_id"].get<std::string>();
+  const auto heard = shop_updated_of(every_shop, 19);
+  ASSERT_TRUE(heard) << server_->log();
+  EXPECT_EQ((*heard)["shop"]["id"], shop_id) << heard->dump();
+  EXPECT_EQ((*heard)["shop"]["name"], "Feed Street Cuts") << heard->dump();
+
+  // A dashboard watching only this shop, by the uuid the setup answered with, hears the next
+  // setup, under the name that setup gave.
+  ops_client this_shop;
+  ASSERT_EQ(this_shop.connect(server_->port(), ops_target("shop=" + shop_id)), 101u)
+      << this_shop.refusal_body();
+  ASSERT_TRUE(this_shop.read()) << "the snapshot";
+  const auto renamed = setup(request(19, "+15125550119", site.url("/"), "Feed Street Salon"));
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  const auto filtered = shop_updated_of(this_shop, 19);
+  ASSERT_TRUE(filtered) << server_->log();
+  EXPECT_EQ((*filtered)["shop"]["id"], shop_id) << filtered->dump();
+  EXPECT_EQ((*filtered)["shop"]["name"], "Feed Street Salon") << filtered->dump();
+}
+
+TEST_F(shop_setup, stylists_and_facts_are_stored_with_the_page_they_were_read_on) {
+  scratch_folder folder;
+  folder.write("site/index.html", austin_home());
+  folder.write("site/menu.html", austin_menu({"Women's Cut ........ $60 (60 min)"}));
+  folder.write("site/team.html", austin_team());
+  static_site site(folder.path() / "site");
+  const auto created = setup(request(20, "+15125550120", site.url("/"), "Sourced Cuts"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto shop_id = parse(created)["shop_id"].get<std::string>();
+  const auto of_shop = "shop_id = '" + shop_id + "'";
+  EXPECT_EQ(count("select count(*) from scraped_professionals where " + of_shop), "2");
+  EXPECT_EQ(count("select string_agg(distinct source_url, ' ') from scraped_professionals where " +
+                  of_shop),
+            site.url("/team.html"));
+  EXPECT_EQ(count("select source from salon_static_data where key = 'parking' and " + of_shop),
+            site.url("/"));
+  EXPECT_EQ(count("select count(*) from salon_static_data where source is null and " + of_shop),
+            "0");
 }
 
 TEST_F(shop_setup, a_re_run_follows_the_website_and_infers_the_time_zone) {
@@ -474,6 +551,51 @@ TEST_F(shop_setup, bad_input_is_400_naming_the_field) {
   unicode["phone_number"] = "+15555550118";
   EXPECT_EQ(setup(unicode).status, 201);
   EXPECT_EQ(count("select count(*) from profiles where location_id = 17"), "0");
+}
+
+// A server with SCRAPE_ALLOW_PRIVATE left at its default (false), as in production.
+class shop_setup_public_sites_only : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    database_ = new test_database();
+    migrate_and_seed_demo(*database_);
+    if (HasFatalFailure()) return;
+    server_ =
+        new server_process({{"DATABASE_URL", database_->url()}, {"ADMIN_API_KEY", admin_key}});
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete database_;
+  }
+
+  static test_database* database_;
+  static server_process* server_;
+};
+test_database* shop_setup_public_sites_only::database_ = nullptr;
+server_process* shop_setup_public_sites_only::server_ = nullptr;
+
+TEST_F(shop_setup_public_sites_only, a_loopback_website_is_not_read_but_the_shop_is_made) {
+  scratch_folder folder;
+  fs::copy(shared_sites() / "studio-nine", folder.path() / "site", fs::copy_options::recursive);
+  static_site site(folder.path() / "site");
+  const json body = {{"location_id", 30},
+                     {"phone_number", "+18085550130"},
+                     {"website_url", site.url("/")},
+                     {"business_name", "Studio Nine Loopback"}};
+  const auto r = http_call("POST", server_->base_url() + "/shop/setup",
+                           {bearer(), "Content-Type: application/json"}, body.dump());
+  ASSERT_EQ(r.status, 201) << r.body << server_->log();
+  const auto shop = parse(r);
+  EXPECT_EQ(shop["location_id"], 30);
+  EXPECT_EQ(shop["business_name"], "Studio Nine Loopback");
+  EXPECT_EQ(shop["setup"]["status"], "created");
+  const auto& scrape = shop["scrape"];
+  EXPECT_TRUE(scrape["pages_read"].empty()) << scrape.dump();
+  EXPECT_TRUE(mentions(scrape["errors"], "site refused")) << scrape.dump();
+  EXPECT_TRUE(mentions(scrape["errors"], "loopback")) << scrape.dump();
+  EXPECT_TRUE(shop["services"].empty()) << "nothing was read";
+  EXPECT_EQ(database_->query_value("select business_name from profiles where location_id = 30"),
+            "Studio Nine Loopback");
 }
 
 }  // namespace

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "net/shop_from_website.hpp"
 
 namespace salon::net {
@@ -218,6 +222,99 @@ TEST(shop_setup_plan, website_facts_replace_theirs_and_keep_the_others) {
   ASSERT_EQ(plan.record.facts.size(), 2u);
   EXPECT_EQ(plan.record.facts[0].value, "Validated parking downstairs.");
   EXPECT_EQ(plan.record.facts[1].key, "walk_ins");
+}
+
+TEST(shop_setup_plan, time_zones_from_country_names_and_codes) {
+  // Every country of the time-zone table by its English name and its alpha-3 code.
+  const std::vector<std::tuple<std::string, std::string, std::string>> countries = {
+      {"United Arab Emirates", "ARE", "Asia/Dubai"},
+      {"Austria", "AUT", "Europe/Vienna"},
+      {"Belgium", "BEL", "Europe/Brussels"},
+      {"Brazil", "BRA", "America/Sao_Paulo"},
+      {"Switzerland", "CHE", "Europe/Zurich"},
+      {"Czech Republic", "CZE", "Europe/Prague"},
+      {"Germany", "DEU", "Europe/Berlin"},
+      {"Denmark", "DNK", "Europe/Copenhagen"},
+      {"Spain", "ESP", "Europe/Madrid"},
+      {"Finland", "FIN", "Europe/Helsinki"},
+      {"France", "FRA", "Europe/Paris"},
+      {"United Kingdom", "GBR", "Europe/London"},
+      {"Greece", "GRC", "Europe/Athens"},
+      {"Hong Kong", "HKG", "Asia/Hong_Kong"},
+      {"Ireland", "IRL", "Europe/Dublin"},
+      {"Israel", "ISR", "Asia/Jerusalem"},
+      {"India", "IND", "Asia/Kolkata"},
+      {"Italy", "ITA", "Europe/Rome"},
+      {"Japan", "JPN", "Asia/Tokyo"},
+      {"South Korea", "KOR", "Asia/Seoul"},
+      {"Mexico", "MEX", "America/Mexico_City"},
+      {"Netherlands", "NLD", "Europe/Amsterdam"},
+      {"Norway", "NOR", "Europe/Oslo"},
+      {"New Zealand", "NZL", "Pacific/Auckland"},
+      {"Philippines", "PHL", "Asia/Manila"},
+      {"Poland", "POL", "Europe/Warsaw"},
+      {"Puerto Rico", "PRI", "America/Puerto_Rico"},
+      {"Portugal", "PRT", "Europe/Lisbon"},
+      {"Sweden", "SWE", "Europe/Stockholm"},
+      {"Singapore", "SGP", "Asia/Singapore"},
+      {"South Africa", "ZAF", "Africa/Johannesburg"},
+      {"Guam", "GUM", "Pacific/Guam"},
+      {"Iceland", "ISL", "Atlantic/Reykjavik"},
+  };
+  for (const auto& [name, code, zone] : countries) {
+    EXPECT_EQ(time_zone_for("", name), zone) << name;
+    EXPECT_EQ(time_zone_for("", code), zone) << code;
+  }
+  EXPECT_EQ(time_zone_for("", "DE"), "Europe/Berlin");
+  EXPECT_EQ(time_zone_for("", "deutschland"), "Europe/Berlin");
+  EXPECT_EQ(time_zone_for("", "  The Netherlands "), "Europe/Amsterdam");
+  EXPECT_EQ(time_zone_for("", "España"), "Europe/Madrid");
+  EXPECT_EQ(time_zone_for("", "UK"), "Europe/London");
+  EXPECT_EQ(time_zone_for("TX", "United States"), "America/Chicago");
+  EXPECT_EQ(time_zone_for("ON", "Canada"), "America/Toronto");
+  EXPECT_EQ(time_zone_for("VIC", "Australia"), "Australia/Melbourne");
+  EXPECT_FALSE(time_zone_for("", "Atlantis"));
+
+  // An address's country as a website writes it: the zone and the stored code follow.
+  scraping::findings found;
+  found.address.street =
+      "Torstra\xc3\x9f"
+      "e 1";
+  found.address.city = "Berlin";
+  found.address.postal_code = "10119";
+  found.address.country = "Germany";
+  const auto plan = plan_shop(request(), found, std::nullopt, "America/New_York");
+  EXPECT_EQ(plan.record.salon->time_zone, "Europe/Berlin");
+  EXPECT_EQ(plan.time_zone_source, "address");
+  EXPECT_EQ(plan.record.salon->country, "DE");
+}
+
+TEST(shop_setup_plan, stylists_and_facts_keep_the_page_they_came_from) {
+  scraping::findings found;
+  scraping::professional_finding maria;
+  maria.name = "Maria";
+  maria.source_urls = {"http://127.0.0.1:9/team", "http://127.0.0.1:9/"};
+  scraping::professional_finding ben;
+  ben.name = "Ben";
+  found.professionals = {maria, ben};
+  found.facts = {{"parking", "Free parking.", "http://127.0.0.1:9/visit"},
+                 {"parking", "Behind the shop.", "http://127.0.0.1:9/"},
+                 {"payment", "Cards only.", ""}};
+  db::shop existing;
+  existing.facts = {{"walk_ins", "Walk-ins welcome.", "http://old.example/"},
+                    {"payment", "Cash only.", "http://old.example/"}};
+  const auto plan = plan_shop(request(), found, existing, "UTC");
+  ASSERT_EQ(plan.record.stylists.size(), 2u);
+  EXPECT_EQ(plan.record.stylists[0].source_url, "http://127.0.0.1:9/team");
+  EXPECT_FALSE(plan.record.stylists[1].source_url);
+  ASSERT_EQ(plan.record.facts.size(), 3u);
+  EXPECT_EQ(plan.record.facts[0].key, "parking");
+  EXPECT_EQ(plan.record.facts[0].value, "Free parking. Behind the shop.");
+  EXPECT_EQ(plan.record.facts[0].source, "http://127.0.0.1:9/visit");
+  EXPECT_EQ(plan.record.facts[1].key, "payment");  // the website's, found on no known page
+  EXPECT_FALSE(plan.record.facts[1].source);
+  EXPECT_EQ(plan.record.facts[2].key, "walk_ins");  // kept, with where it came from
+  EXPECT_EQ(plan.record.facts[2].source, "http://old.example/");
 }
 
 TEST(shop_setup_plan, long_names_are_cut_on_a_character_boundary) {

@@ -202,6 +202,34 @@ TEST(graph_site, json_ld_graph_with_nested_catalogs_and_entity_encoded_names) {
   EXPECT_EQ(read.pages[0].warnings[0], "JSON-LD block 2 is not valid JSON; ignored");
 }
 
+TEST(beauty_business, health_and_beauty_business_json_ld_gives_services_hours_and_address) {
+  const auto read =
+      extract_site(own_sites / "beauty-business", {{"index.html", "https://hauthaar.test/"}});
+  const findings& site = read.site;
+  EXPECT_EQ(site.business_name, "Haut & Haar Berlin");
+  EXPECT_EQ(site.business_name_evidence, evidence::structured_data);
+  EXPECT_EQ(site.telephone_e164, "+493012345678");
+  EXPECT_EQ(site.address, (postal_address{"Torstra\u00dfe 101", "Berlin", "", "10119", "DE"}));
+  EXPECT_EQ(site.hours, week({{0, closed_day()},
+                              {1, closed_day()},
+                              {2, hours_of(10, 19)},
+                              {3, hours_of(10, 19)},
+                              {4, hours_of(10, 19)},
+                              {5, hours_of(10, 19)},
+                              {6, hours_of(9, 15)}}))
+      << describe_hours(site.hours);
+  EXPECT_EQ(service_names(site),
+            (std::vector<std::string>{"Damenhaarschnitt", "Gesichtsbehandlung", "Manik\u00fcre"}));
+  const service_finding* cut = service_named(site, "Damenhaarschnitt");
+  ASSERT_NE(cut, nullptr);
+  EXPECT_EQ(cut->price_cents, 6500);
+  EXPECT_EQ(cut->currency, "EUR");
+  EXPECT_EQ(cut->duration_minutes, 60);
+  EXPECT_EQ(cut->source_urls, std::vector<std::string>{"https://hauthaar.test/"});
+  EXPECT_EQ(service_named(site, "Gesichtsbehandlung")->duration_minutes, 75);
+  EXPECT_EQ(service_named(site, "Manik\u00fcre")->price_cents, 3500);
+}
+
 TEST(empty_site, nothing_useful_gives_empty_findings_and_warnings) {
   const auto read = extract_site(own_sites / "empty-site", {{"index.html", "https://soon.test/"}});
   const findings& site = read.site;

@@ -217,6 +217,15 @@ TEST(contact_parser, telephone_numbers) {
   EXPECT_FALSE(find_telephone("2024-01-15").has_value());
   EXPECT_EQ(normalize_country("United States"), "US");
   EXPECT_EQ(normalize_country("usa"), "US");
+  EXPECT_EQ(normalize_country("Germany"), "DE");
+  EXPECT_EQ(normalize_country("Deutschland"), "DE");
+  EXPECT_EQ(normalize_country("deu"), "DE");
+  EXPECT_EQ(normalize_country("\u00d6sterreich"), "AT");
+  EXPECT_EQ(normalize_country("United Kingdom"), "GB");
+  EXPECT_EQ(normalize_country("uk"), "GB");
+  EXPECT_EQ(normalize_country("fr"), "FR");
+  EXPECT_EQ(normalize_country(" Atlantis "), "Atlantis");
+  EXPECT_EQ(normalize_country(""), "");
   EXPECT_EQ(region_code("Texas"), "TX");
   EXPECT_EQ(region_country("ON"), "CA");
 }
