@@ -1,4 +1,4 @@
--- Times the analytics functions (db/migrations/0007_analytics.sql, as 0008-0011 changed them)
+-- Times the analytics functions (db/migrations/0007_analytics.sql, as 0008-0013 changed them)
 -- on 1,000,000 calls across 1,000 shops. Run by benchmarks/analytics_benchmark.sh on a scratch database that has every
 -- migration applied; it prints one NOTICE line per measurement.
 --
