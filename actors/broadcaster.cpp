@@ -208,11 +208,16 @@ void track(broadcaster_state& state, const ops_event& event) {
   if (state.env.stats) state.env.stats->cluster_live_calls = static_cast<int>(state.live.size());
 }
 
-// The event as JSON; `transcript` adds what was said to call_turn.
+// The event as JSON; `transcript` adds what was said to call_turn. A call's turns and its end
+// name the shop by location only: its call_started (or the snapshot) named it in full, and these
+// are six in seven of a busy feed's events, which every dashboard receives.
 json event_json(const ops_event& event, bool transcript) {
   json body;
   body["at"] = iso_time(event.at);
-  body["shop"] = shop_json(event.location_id, event.shop_id, event.shop_name);
+  bool of_a_started_call = std::holds_alternative<call_turn_event>(event.payload) ||
+                           std::holds_alternative<call_ended_event>(event.payload);
+  body["shop"] = of_a_started_call ? json{{"location_id", event.location_id}}
+                                   : shop_json(event.location_id, event.shop_id, event.shop_name);
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;

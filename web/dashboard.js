@@ -15,6 +15,7 @@ const state = {
   intervals: [],
   live: new Map(),  // call sid -> live call
   zones: new Map(),  // location id -> the shop's IANA time zone, from the overview
+  names: new Map(),  // location id -> the shop's name, from the overview and the feed
   chart: null,
 };
 
@@ -53,8 +54,15 @@ function pill(text, kind) {
   return el('span', {class: 'pill ' + (kind || text)}, text);
 }
 
+// A call's turns and its end name the shop by location id only; its name came before.
 function shopName(shop) {
-  return (shop && (shop.name || (shop.location_id && 'Location ' + shop.location_id))) || '—';
+  if (!shop) return '—';
+  if (shop.name) {
+    state.names.set(shop.location_id, shop.name);
+    return shop.name;
+  }
+  return state.names.get(shop.location_id) ||
+      (shop.location_id ? 'Location ' + shop.location_id : '—');
 }
 
 function setConnection(kind, text) {
@@ -91,11 +99,11 @@ function tick() {
   }
 }
 
-function addRecent(event) {
+function addRecent(event, shop) {
   const list = $('recent-calls');
   const call = event.call;
   const item = el('li', {class: 'fresh', 'data-sid': call.sid, 'data-outcome': call.outcome},
-                  pill(call.outcome), ' ', shopName(event.shop), ' · ', clock(call.duration_seconds),
+                  pill(call.outcome), ' ', shopName(shop), ' · ', clock(call.duration_seconds),
                   ' · ', el('span', {class: 'muted'}, call.intent));
   list.prepend(item);
   while (list.children.length > 8) list.lastChild.remove();
@@ -141,12 +149,14 @@ function onEvent(event) {
       renderLive();
       break;
     }
-    case 'call_ended':
+    case 'call_ended': {
+      const shop = state.live.get(event.call.sid)?.shop || event.shop;
       state.live.delete(event.call.sid);
       renderLive();
-      addRecent(event);
+      addRecent(event, shop);
       refreshHistorySoon();
       break;
+    }
     case 'appointment_created':
       addAppointment(event);
       refreshHistorySoon();
@@ -224,6 +234,7 @@ function renderShops(shops) {
   body.replaceChildren();
   for (const shop of shops) {
     if (shop.timezone) state.zones.set(shop.location_id, shop.timezone);
+    state.names.set(shop.location_id, shop.business_name);
     const lastCall = shop.last_call_at &&
         shopTime(shop.last_call_at, shop.location_id, {hour: 'numeric', minute: '2-digit'});
     body.append(el('tr', {'data-location': shop.location_id}, el('td', {}, shop.business_name),
