@@ -24,6 +24,16 @@ std::string error_code_of(const http::response<http::string_body>& response) {
   return nlohmann::json::parse(response.body())["error"]["code"].get<std::string>();
 }
 
+// Writes 200 bytes, 50 ms apart (ten seconds, far past any deadline a test sets); whether the
+// server closed the connection before the last.
+bool closed_while_trickling(http_test_client& client) {
+  for (int i = 0; i < 200; ++i) {
+    if (client.write_raw("X")) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 class http_server_test : public ::testing::Test {
  protected:
   void start(http_server_options options = loopback_options()) {
@@ -296,13 +306,7 @@ TEST_F(http_server_test, trickling_bytes_does_not_extend_the_header_deadline) {
   start(options);
   http_test_client client{port_};
   ASSERT_FALSE(client.write_raw("GET /hello HTTP/1.1\r\n"));
-  bool closed = false;
-  // 200 bytes, 50 ms apart: ten seconds, far past the deadline, unless the server cuts us off.
-  for (int i = 0; i < 200 && !closed; ++i) {
-    closed = static_cast<bool>(client.write_raw("X"));
-    std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_TRUE(closed);
+  EXPECT_TRUE(closed_while_trickling(client));
 }
 
 TEST_F(http_server_test, a_body_that_stops_coming_is_closed_at_the_body_deadline) {
@@ -324,13 +328,7 @@ TEST_F(http_server_test, trickling_a_body_does_not_extend_the_body_deadline) {
   start(options);
   http_test_client client{port_};
   ASSERT_FALSE(client.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n"));
-  bool closed = false;
-  // 200 body bytes, 50 ms apart: ten seconds, unless the server cuts us off at 200 ms.
-  for (int i = 0; i < 200 && !closed; ++i) {
-    closed = static_cast<bool>(client.write_raw("X"));
-    std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_TRUE(closed);
+  EXPECT_TRUE(closed_while_trickling(client));
 }
 
 TEST_F(http_server_test, silent_connection_is_closed) {
