@@ -317,13 +317,13 @@ void plan_salon(const shop_setup_request& request, const scraping::findings& fou
 
 std::optional<std::string> time_zone_for(std::string_view region, std::string_view country) {
   const auto state = upper(region);
+  // normalize_country has turned names and alpha-3 codes ("USA", "Canada") into alpha-2.
   const auto nation = upper(scraping::normalize_country(country));
-  if (nation == "US" || nation == "USA")
-    return state.empty() ? std::nullopt : look_up(us_states, state);
-  if (nation == "CA" || nation == "CAN") {
+  if (nation == "US") return state.empty() ? std::nullopt : look_up(us_states, state);
+  if (nation == "CA") {
     return state.empty() ? std::nullopt : look_up(canadian_provinces, state);
   }
-  if (nation == "AU" || nation == "AUS") {
+  if (nation == "AU") {
     return state.empty() ? std::nullopt : look_up(australian_states, state);
   }
   if (!nation.empty()) return look_up(countries, nation);

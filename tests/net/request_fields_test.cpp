@@ -89,6 +89,11 @@ TEST(shop_setup_plan, time_zones_from_addresses) {
   EXPECT_EQ(time_zone_for("BC", ""), "America/Vancouver");  // not a US state: Canada
   EXPECT_EQ(time_zone_for("WA", "AU"), "Australia/Perth");
   EXPECT_EQ(time_zone_for("WA", "US"), "America/Los_Angeles");
+  // Alpha-3 codes and names with a state or province.
+  EXPECT_EQ(time_zone_for("HI", "USA"), "Pacific/Honolulu");
+  EXPECT_EQ(time_zone_for("ON", "CAN"), "America/Toronto");
+  EXPECT_EQ(time_zone_for("WA", "AUS"), "Australia/Perth");
+  EXPECT_EQ(time_zone_for("QC", "Canada"), "America/Toronto");
   EXPECT_EQ(time_zone_for("", "GB"), "Europe/London");
   EXPECT_EQ(time_zone_for("", "JP"), "Asia/Tokyo");
   EXPECT_FALSE(time_zone_for("", "US"));  // several zones, no state
