@@ -37,8 +37,30 @@ struct reschedule_action {
   std::chrono::sys_seconds end;
 };
 
+// The caller's upcoming appointments: by caller ID, or (when `customer_name` is set, because the
+// number found nothing) by the name they are under, optionally only those starting in [from, to).
 struct lookup_appointments_action {
   std::string phone;
+  std::string customer_name;
+  std::optional<std::chrono::sys_seconds> from;
+  std::optional<std::chrono::sys_seconds> to;
+};
+
+// A message for the salon: stored with the call and the shop, shown on the dashboard and listed
+// for the owner. Nothing comes back; the call goes on.
+struct take_message_action {
+  std::string caller_name;
+  std::string phone;   // the number to call back on, as the caller confirmed it
+  std::string text;    // what the caller wants the salon to know
+  std::string reason;  // why: "caller asked", "not answered: student discount", ...
+};
+
+// The caller is running late for an appointment: noted on it, and the salon is told (an ops
+// event and a message). Nothing comes back.
+struct note_late_action {
+  std::string appointment_id;
+  std::optional<int> minutes_late;
+  std::string note;  // what the caller said, e.g. "running about 15 minutes late"
 };
 
 struct hand_off_action {
@@ -49,8 +71,9 @@ struct end_call_action {
   std::string reason;
 };
 
-using action = std::variant<book_action, cancel_action, reschedule_action,
-                            lookup_appointments_action, hand_off_action, end_call_action>;
+using action =
+    std::variant<book_action, cancel_action, reschedule_action, lookup_appointments_action,
+                 hand_off_action, end_call_action, take_message_action, note_late_action>;
 
 // What the engine says in one turn, sentence by sentence (the first can be spoken while the rest
 // streams), and what it wants done.
@@ -93,6 +116,7 @@ struct upcoming_appointment {
   std::string stylist;  // name, or "chair N"
   std::chrono::sys_seconds start;
   std::chrono::sys_seconds end;
+  std::string customer_name;
 };
 
 struct appointments_found {

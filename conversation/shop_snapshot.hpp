@@ -33,8 +33,12 @@ struct shop_stylist {
   std::string id;
   std::string name;
   std::string role;
-  // Services this stylist does; empty means every service.
+  // Services this stylist does, as the salon states it explicitly (an owner's setting, a
+  // per-service staff list, a site saying "only ..."); empty means every service.
   std::vector<std::string> service_ids;
+  // Services their bio or role says they are known for. They rank who is offered when the caller
+  // has no preference; they never exclude anything.
+  std::vector<std::string> specialty_ids;
   // Weekdays (0 = Sunday) the stylist does not work even though the shop is open.
   std::vector<unsigned> days_off;
 };
@@ -53,6 +57,10 @@ struct shop_snapshot {
   std::string name;
   std::string time_zone;  // IANA name, e.g. "Pacific/Honolulu"
   std::string address;
+  // The shop's own greeting, spoken first on every call; empty means the default one.
+  std::string greeting;
+  // The salon's own phone (E.164); empty means calls cannot be transferred.
+  std::string forward_phone;
   // Index 0 = Sunday ... 6 = Saturday; empty optional = closed that weekday.
   std::array<std::optional<opening_hours>, 7> hours;
   std::vector<std::chrono::year_month_day> closed_dates;

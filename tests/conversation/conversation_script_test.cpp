@@ -61,10 +61,10 @@ action_result result_of(const shop_snapshot& shop, const json& j) {
   if (type == "reschedule_done") return reschedule_done{j.value("id", ""), status_of()};
   appointments_found found;
   for (const auto& a : j.value("appointments", json::array())) {
-    found.appointments.push_back({a.at("id"), a.at("services").get<std::vector<std::string>>(),
-                                  a.value("stylist", ""),
-                                  fixture::shop_time(shop, a.at("start").get<std::string>()),
-                                  fixture::shop_time(shop, a.at("end").get<std::string>())});
+    found.appointments.push_back(
+        {a.at("id"), a.at("services").get<std::vector<std::string>>(), a.value("stylist", ""),
+         fixture::shop_time(shop, a.at("start").get<std::string>()),
+         fixture::shop_time(shop, a.at("end").get<std::string>()), a.value("name", "")});
   }
   return found;
 }
