@@ -21,6 +21,7 @@
 #include "actors/shop_directory.hpp"
 #include "actors/tally_folder.hpp"
 #include "actors/thread_priority.hpp"
+#include "conversation/speech.hpp"
 #include "db/connection.hpp"
 #include "db/notification_listener.hpp"
 
@@ -249,12 +250,8 @@ call_answer answer_for(const db::shop& shop) {
   answer.location_id = shop.profile.location_id;
   answer.shop_id = shop.profile.id;
   answer.business_name = shop.profile.business_name;
-  if (shop.salon && shop.salon->greeting && !shop.salon->greeting->empty()) {
-    answer.greeting = *shop.salon->greeting;
-  } else {
-    answer.greeting =
-        "Thanks for calling " + shop.profile.business_name + ". How can I help you today?";
-  }
+  answer.greeting = conversation::call_greeting(
+      shop.salon ? shop.salon->greeting.value_or("") : std::string{}, shop.profile.business_name);
   for (const auto& service : shop.services) answer.hints.push_back(service.name);
   for (const auto& stylist : shop.stylists) answer.hints.push_back(stylist.name);
   if (shop.salon) answer.forward_phone = shop.salon->forward_phone;
@@ -296,7 +293,7 @@ void runtime::answer_call(incoming_call call, std::function<void(outcome<call_an
                                   // The shop is known but not readable now: still take the call.
                                   call_answer answer;
                                   answer.location_id = location_id;
-                                  answer.greeting = "Thanks for calling. How can I help you today?";
+                                  answer.greeting = conversation::call_greeting("", "");
                                   record(std::nullopt);
                                   done(std::move(answer));
                                 });

@@ -41,6 +41,8 @@ conversation::shop_snapshot build_snapshot(const db::shop& shop,
     const auto& salon = *shop.salon;
     if (!salon.time_zone.empty()) snapshot.time_zone = salon.time_zone;
     snapshot.address = salon.address.value_or("");
+    snapshot.greeting = salon.greeting.value_or("");
+    snapshot.forward_phone = salon.forward_phone.value_or("");
     for (std::size_t day = 0; day < 7; ++day) {
       if (salon.hours[day]) {
         snapshot.hours[day] =

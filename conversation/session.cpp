@@ -1743,9 +1743,7 @@ reply apology() {
 
 reply session::greeting() const {
   reply r;
-  const auto& name = state_->shop().name;
-  r.sentences.push_back(name.empty() ? "Thanks for calling." : "Thanks for calling " + name + ".");
-  r.sentences.push_back("How can I help you today?");
+  r.sentences.push_back(call_greeting(state_->shop().greeting, state_->shop().name));
   return r;
 }
 

@@ -144,4 +144,15 @@ std::string spoken_service(std::string_view name) {
   return out;
 }
 
+std::string call_greeting(std::string_view own_greeting, std::string_view shop_name) {
+  const auto first = own_greeting.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos) {
+    const auto last = own_greeting.find_last_not_of(" \t\r\n");
+    return std::string{own_greeting.substr(first, last - first + 1)};
+  }
+  return (shop_name.empty() ? std::string{"Thanks for calling."}
+                            : "Thanks for calling " + std::string{shop_name} + ".") +
+         " How can I help you today?";
+}
+
 }  // namespace salon::conversation

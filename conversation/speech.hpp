@@ -31,6 +31,9 @@ std::string say_duration(int minutes);
 std::string say_list(const std::vector<std::string>& items, std::string_view joiner = "and");
 // "Women's Haircut" -> "women's haircut"; "Kids' Cut (under 12)" -> "kids' cut".
 std::string spoken_service(std::string_view name);
+// The first words of every call, defined once for the TwiML and the transcript: the shop's own
+// greeting, else "Thanks for calling <shop>. How can I help you today?".
+std::string call_greeting(std::string_view own_greeting, std::string_view shop_name);
 // Weekday name, plural for "we're closed on Sundays".
 std::string_view weekday_name(unsigned c_encoding);
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "conversation/speech.hpp"
 #include "net/twiml.hpp"
 
 namespace salon::net {
@@ -216,11 +217,7 @@ std::string relay_answer(const actors::call_answer& answer, std::string_view ori
   twiml::conversation_relay_answer relay;
   relay.action_url = std::string(origin) + "/voice/action";
   relay.relay_url = websocket_origin(origin) + "/relay";
-  relay.welcome_greeting =
-      !answer.greeting.empty() ? answer.greeting
-      : !answer.business_name.empty()
-          ? "Thanks for calling " + answer.business_name + ". How can I help you today?"
-          : "Thanks for calling. How can I help you today?";
+  relay.welcome_greeting = conversation::call_greeting(answer.greeting, answer.business_name);
   relay.hints = answer.hints;
   relay.parameters.push_back({"locationId", std::to_string(answer.location_id)});
   return twiml::connect_conversation_relay(relay);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "conversation/speech.hpp"
 #include "shop_fixture.hpp"
 
 namespace {
@@ -75,7 +76,16 @@ TEST_F(session_test, summary_before_anyone_speaks_is_a_missed_call) {
 }
 
 TEST_F(session_test, greeting_names_the_shop) {
-  EXPECT_NE(call.greeting().text().find("Studio Nine"), std::string::npos);
+  EXPECT_EQ(call.greeting().text(),
+            "Thanks for calling Studio Nine Hair & Color. How can I help you today?");
+}
+
+TEST_F(session_test, greeting_is_the_shops_own_when_it_has_one) {
+  auto own = std::make_shared<shop_snapshot>(*shop);
+  own->greeting = "  Aloha, Studio Nine! What can we do for you?  ";
+  const session with_own{own, "+18085550100", fixture::shop_time(*shop, "2026-12-01T10:00")};
+  EXPECT_EQ(with_own.greeting().text(), "Aloha, Studio Nine! What can we do for you?");
+  EXPECT_EQ(call_greeting("", ""), "Thanks for calling. How can I help you today?");
 }
 
 TEST_F(session_test, refreshing_bookings_keeps_the_dialog) {
