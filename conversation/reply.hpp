@@ -41,9 +41,9 @@ struct reschedule_action {
 // number found nothing) by the name they are under, optionally only those starting in [from, to).
 struct lookup_appointments_action {
   std::string phone;
-  std::string customer_name;
-  std::optional<std::chrono::sys_seconds> from;
-  std::optional<std::chrono::sys_seconds> to;
+  std::string customer_name{};
+  std::optional<std::chrono::sys_seconds> from{};
+  std::optional<std::chrono::sys_seconds> to{};
 };
 
 // A message for the salon: stored with the call and the shop, shown on the dashboard and listed
@@ -116,7 +116,7 @@ struct upcoming_appointment {
   std::string stylist;  // name, or "chair N"
   std::chrono::sys_seconds start;
   std::chrono::sys_seconds end;
-  std::string customer_name;
+  std::string customer_name{};
 };
 
 struct appointments_found {

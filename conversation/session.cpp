@@ -746,7 +746,7 @@ struct session::state {
       offers.clear();
       r.sentences.push_back(vary("lookup", {"Sure, let me look up your appointment.",
                                             "Okay, let me find your appointment."}));
-      r.actions.push_back(lookup_appointments_action{.phone = phone});
+      r.actions.push_back(lookup_appointments_action{phone});
       at = step::wait_lookup;
       not_understood = 0;
       return r;
