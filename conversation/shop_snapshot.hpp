@@ -36,11 +36,11 @@ struct shop_stylist {
   // Services this stylist does, as the salon states it explicitly (an owner's setting, a
   // per-service staff list, a site saying "only ..."); empty means every service.
   std::vector<std::string> service_ids;
-  // Services their bio or role says they are known for. They rank who is offered when the caller
-  // has no preference; they never exclude anything.
-  std::vector<std::string> specialty_ids;
   // Weekdays (0 = Sunday) the stylist does not work even though the shop is open.
   std::vector<unsigned> days_off;
+  // Services their bio or role says they are known for. They rank who is offered when the caller
+  // has no preference; they never exclude anything.
+  std::vector<std::string> specialty_ids{};
 };
 
 // Time already taken on one resource: a stylist's name (or id), or a chair number when the shop
